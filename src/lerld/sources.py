@@ -6,6 +6,7 @@ SourceError naming the file and line, so an editor can jump to it.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +19,7 @@ from lerld.errors import SourceError
 from lerld.settings import Settings
 
 ROLES = ("ontology", "shapes", "data")
+CONTEXT_FILE = "ontology/context.jsonld"
 # Source files are Turtle (N-Triples is a subset of it); other files are not sources.
 SOURCE_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
 
@@ -63,6 +65,7 @@ class Sources:
 
     root: Path
     files: tuple[SourceFile, ...]
+    context: dict = field(repr=False, default_factory=dict)
 
     def graph(self, *roles: str) -> Graph:
         """The union of the files with the given roles, as one new graph."""
@@ -146,4 +149,18 @@ def load_sources(settings: Settings) -> Sources:
         text = decode(Path(relpath), path.read_bytes())
         graph = parse(path, text, display=relpath)
         files.append(SourceFile(path=path, relpath=relpath, role=role, text=text, graph=graph))
-    return Sources(root=root, files=tuple(files))
+    return Sources(root=root, files=tuple(files), context=load_context(root))
+
+
+def load_context(root: Path) -> dict:
+    """The JSON-LD context document that ontology/context.jsonld holds."""
+    path = root / CONTEXT_FILE
+    if not path.is_file():
+        raise SourceError(CONTEXT_FILE, None, "the JSON-LD context file does not exist")
+    try:
+        document = json.loads(decode(Path(CONTEXT_FILE), path.read_bytes()))
+    except json.JSONDecodeError as e:
+        raise SourceError(CONTEXT_FILE, e.lineno, f"invalid JSON: {e.msg}") from e
+    if not isinstance(document, dict) or not isinstance(document.get("@context"), dict):
+        raise SourceError(CONTEXT_FILE, 1, 'a context document is {"@context": {...}}')
+    return document

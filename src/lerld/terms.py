@@ -32,14 +32,18 @@ PREFIXES = {
     "sh": str(SH),
 }
 
-_ENTITY_PATH = re.compile(r"id/([a-z0-9]+(?:-[a-z0-9]+)*)/([a-z0-9]+(?:-[a-z0-9]+)*)")
+_ENTITY_PATH = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def is_entity(iri: str) -> bool:
-    """True for an IRI of the form https://w3id.org/ler/id/<kind>/<slug>."""
-    return iri.startswith(DEFAULT_BASE_URI) and bool(
-        _ENTITY_PATH.fullmatch(iri[len(DEFAULT_BASE_URI) :])
-    )
+def is_entity_path(path: str) -> bool:
+    """True for '<kind>/<slug>', the part of an entity IRI after .../id/."""
+    return bool(_ENTITY_PATH.fullmatch(path))
+
+
+def is_entity(iri: str, base_uri: str = DEFAULT_BASE_URI) -> bool:
+    """True for an IRI of the form <base>id/<kind>/<slug>."""
+    prefix = base_uri + "id/"
+    return iri.startswith(prefix) and is_entity_path(iri[len(prefix) :])
 
 
 def shorten(iri: str) -> str:

@@ -1,0 +1,86 @@
+"""THE table of formats lerld speaks, and content negotiation over it.
+
+Content negotiation, Link headers, 406 bodies, extension URLs, the static build and
+the SPARQL endpoint all read this one table; there is no second list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+
+@dataclass(frozen=True)
+class Format:
+    """One representation format of a document."""
+
+    key: str
+    extension: str
+    media_type: str
+    label: str
+    rdflib_format: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8"
+
+    @property
+    def is_rdf(self) -> bool:
+        return self.rdflib_format is not None
+
+
+HTML = Format("html", "html", "text/html", "HTML", aliases=("application/xhtml+xml",))
+TURTLE = Format("turtle", "ttl", "text/turtle", "Turtle", "turtle", ("application/x-turtle",))
+JSONLD = Format("jsonld", "jsonld", "application/ld+json", "JSON-LD", "json-ld")
+RDFXML = Format("rdfxml", "rdf", "application/rdf+xml", "RDF/XML", "xml")
+NTRIPLES = Format("ntriples", "nt", "application/n-triples", "N-Triples", "nt11")
+
+# Order is the server's preference when the client's Accept ties (e.g. */*): HTML first,
+# so browsers and generic fetchers get a page; Linked Data clients name their type.
+DOCUMENT_FORMATS: tuple[Format, ...] = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES)
+RDF_FORMATS: tuple[Format, ...] = tuple(f for f in DOCUMENT_FORMATS if f.is_rdf)
+
+
+def by_extension(extension: str, formats: Sequence[Format] = DOCUMENT_FORMATS) -> Format | None:
+    return next((f for f in formats if f.extension == extension), None)
+
+
+def by_key(key: str, formats: Sequence[Format] = DOCUMENT_FORMATS) -> Format | None:
+    return next((f for f in formats if f.key == key), None)
+
+
+def negotiate(accept: str | None, formats: Sequence[Format] = DOCUMENT_FORMATS) -> Format | None:
+    """The best format for an Accept header (q-values, wildcards); None when none is acceptable.
+
+    A missing or empty Accept header accepts anything, so it gets the first format. Wildcards
+    match only the formats' main media types; an alias (application/x-turtle) counts only when
+    the client names it.
+    """
+    if not accept or not accept.strip():
+        return formats[0]
+    parsed = parse_accept_header(accept, MIMEAccept)
+    best = parsed.best_match([f.media_type for f in formats])
+    if best:
+        return next(f for f in formats if f.media_type == best)
+    named = [(q, value) for value, q in parsed if q > 0]
+    for _, value in sorted(named, key=lambda item: -item[0]):
+        for f in formats:
+            if value in f.aliases:
+                return f
+    return None
+
+
+def split_extension(
+    path: str, formats: Sequence[Format] = DOCUMENT_FORMATS
+) -> tuple[str, Format | None]:
+    """'doc/x/y.ttl' -> ('doc/x/y', Turtle); a path without a known extension is returned whole."""
+    stem, dot, extension = path.rpartition(".")
+    if dot and "/" not in extension:
+        fmt = by_extension(extension, formats)
+        if fmt is not None:
+            return stem, fmt
+    return path, None

@@ -1,0 +1,156 @@
+"""HTTP mechanics shared by every blueprint: representations with their headers, conditional
+requests, CORS and security headers, and the error responses (404, 406, 405, 503)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from flask import Flask, Response, g, render_template, request
+from werkzeug.exceptions import HTTPException, NotAcceptable
+
+from lerld.errors import LerldError
+from lerld.formats import DOCUMENT_FORMATS, HTML, Format, negotiate
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+JSONLD_CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
+
+
+class NoAcceptableFormat(NotAcceptable):
+    """None of the formats a resource has is acceptable to the client."""
+
+    def __init__(self, formats: Sequence[Format]) -> None:
+        super().__init__()
+        self.formats = tuple(formats)
+
+
+@dataclass(frozen=True)
+class Representation:
+    """A rendered document in one format, with its strong validator."""
+
+    body: bytes
+    fmt: Format
+
+    @property
+    def etag(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()[:32]
+
+
+def cached(key: tuple, render: Callable[[], Representation]) -> Representation:
+    """A representation computed once per snapshot: snapshots are immutable."""
+    cache = g.snapshot.cache
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = render()
+    return found
+
+
+def choose_format(explicit: Format | None, formats: Sequence[Format] = DOCUMENT_FORMATS) -> Format:
+    """The extension's format if there is one, else the best for the Accept header (or 406)."""
+    if explicit is not None:
+        return explicit
+    fmt = negotiate(request.headers.get("Accept"), formats)
+    if fmt is None:
+        raise NoAcceptableFormat(formats)
+    return fmt
+
+
+def link_header(links: Sequence[tuple[str, str, str]]) -> str:
+    return ", ".join(f'<{url}>; rel="{rel}"; type="{media_type}"' for url, rel, media_type in links)
+
+
+def respond(
+    representation: Representation,
+    document_path: str,
+    formats: Sequence[Format] = DOCUMENT_FORMATS,
+    negotiated: bool = True,
+    context_url: str | None = None,
+) -> Response:
+    """A document response: Content-Type, ETag, Last-Modified, alternates, conditional 304."""
+    fmt = representation.fmt
+    response = Response(representation.body, content_type=fmt.content_type)
+    response.set_etag(representation.etag)
+    response.last_modified = g.snapshot.modified
+    links = [
+        (f"{document_path}.{f.extension}", "alternate", f.media_type) for f in formats if f != fmt
+    ]
+    if context_url and fmt.key == "jsonld":
+        links.append((context_url, JSONLD_CONTEXT_REL, "application/ld+json"))
+    response.headers["Link"] = link_header(links)
+    if negotiated:
+        response.headers["Content-Location"] = f"{document_path}.{fmt.extension}"
+    return response.make_conditional(request)
+
+
+def wants_html() -> bool:
+    accept = request.headers.get("Accept")
+    return negotiate(accept, (HTML,)) is not None and negotiate(accept) == HTML
+
+
+def error_response(
+    status: int, title: str, message: str, extra_headers: dict | None = None
+) -> Response:
+    """HTML for browsers, a short plain-text message for everyone else."""
+    if wants_html():
+        body = render_template("error.html", status=status, title=title, message=message)
+        response = Response(body, status=status, content_type=HTML.content_type)
+    else:
+        response = Response(
+            f"{status} {title}: {message}\n",
+            status=status,
+            content_type="text/plain; charset=utf-8",
+        )
+    response.headers.update(extra_headers or {})
+    return response
+
+
+def not_acceptable(formats: Sequence[Format] = DOCUMENT_FORMATS) -> Response:
+    available = ", ".join(f.media_type for f in formats)
+    return Response(
+        f"406 Not Acceptable: this document is available as {available}.\n"
+        "Ask for one of them in the Accept header, or add its extension to the URL "
+        f"({', '.join('.' + f.extension for f in formats)}).\n",
+        status=406,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def common_headers(response: Response) -> Response:
+    headers = response.headers
+    headers["Access-Control-Allow-Origin"] = "*"
+    headers["Access-Control-Expose-Headers"] = (
+        "Link, ETag, Last-Modified, Content-Location, Location"
+    )
+    headers["X-Content-Type-Options"] = "nosniff"
+    response.vary.add("Accept")
+    if request.method == "OPTIONS":
+        headers["Access-Control-Allow-Methods"] = headers.get("Allow", "GET, HEAD, OPTIONS")
+        headers["Access-Control-Allow-Headers"] = (
+            "Accept, Content-Type, If-None-Match, If-Modified-Since"
+        )
+        headers["Access-Control-Max-Age"] = "86400"
+    if response.mimetype == "text/html":
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    return response
+
+
+def install(app: Flask) -> None:
+    app.after_request(common_headers)
+
+    @app.errorhandler(NotAcceptable)
+    def handle_406(error: NotAcceptable) -> Response:
+        return not_acceptable(getattr(error, "formats", DOCUMENT_FORMATS))
+
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException) -> Response:
+        kept = {k: v for k, v in error.get_headers() if k in ("Allow", "Retry-After")}
+        return error_response(error.code or 500, error.name, error.description or "", kept)
+
+    @app.errorhandler(LerldError)
+    def handle_lerld(error: LerldError) -> Response:
+        return error_response(500, "Internal Server Error", str(error))
