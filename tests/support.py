@@ -1,10 +1,14 @@
-"""Helpers for tests that run real processes: a free loopback port, a server subprocess
-polled until it answers, and stopped with terminate -> wait -> kill."""
+"""Helpers for tests: a free loopback port, a server subprocess polled until it answers and
+stopped with terminate -> wait -> kill, and HTTP answers from the test client or a real server."""
 
 from __future__ import annotations
 
 import contextlib
+import html
+import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,8 +16,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
+
+from rdflib import Graph
 
 
 def free_port() -> int:
@@ -84,5 +91,149 @@ def server(
         stop(process)
 
 
+def process_tree(pid: int) -> set[int]:
+    """pid and every process below it, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = {pid}, {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def tree_memory_mib(pid: int) -> float:
+    """The memory of a process and everything below it: the sum of their proportional set
+    sizes (PSS), which counts pages shared copy-on-write once, not once per process."""
+    total_kib = 0
+    for member in process_tree(pid):
+        try:
+            rollup = Path(f"/proc/{member}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total_kib += sum(
+            int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")
+        )
+    return total_kib / 1024
+
+
 def lerld_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "lerld.cli", *args]
+
+
+def oxigraph_command(location: Path, port: int) -> list[str]:
+    """A real Oxigraph server (the `oxigraph` package's binary) on disk, on loopback. Never
+    with --timeout-s: it does not stop queries, and it crashed under load."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    return [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+
+
+class Answer:
+    """One HTTP response, the same whether the test client or a real server gave it."""
+
+    def __init__(self, status: int, headers, body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+def parse(answer: Answer, fmt, snapshot) -> Graph:
+    """A representation as a graph; JSON-LD resolves our context locally (nothing is fetched)."""
+    body = answer.body
+    if fmt.key == "jsonld":
+        document = json.loads(body)
+        assert document["@context"] == "https://w3id.org/ler/ns/context.jsonld"
+        document["@context"] = snapshot.context["@context"]
+        body = json.dumps(document).encode()
+    return Graph().parse(data=body, format=fmt.rdflib_format)
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    text: str = ""
+
+
+@dataclass
+class Page:
+    """What a test reads in an HTML page: elements with their attributes and text, the
+    ids, the links, the alternates and the embedded JSON-LD."""
+
+    html: str
+    elements: list[Element] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        parser = _Collector(self.elements)
+        parser.feed(self.html)
+        parser.close()
+
+    @property
+    def ids(self) -> list[str]:
+        return [e.attrs["id"] for e in self.elements if "id" in e.attrs]
+
+    def by_id(self, id_: str) -> Element:
+        (found,) = [e for e in self.elements if e.attrs.get("id") == id_]
+        return found
+
+    @property
+    def links(self) -> list[str]:
+        return [e.attrs["href"] for e in self.elements if e.tag == "a" and "href" in e.attrs]
+
+    @property
+    def alternates(self) -> dict[str, str]:
+        return {
+            e.attrs["type"]: e.attrs["href"]
+            for e in self.elements
+            if e.tag == "link" and e.attrs.get("rel") == "alternate"
+        }
+
+    @property
+    def structured_data(self) -> list:
+        return [
+            json.loads(e.text)
+            for e in self.elements
+            if e.tag == "script" and e.attrs.get("type") == "application/ld+json"
+        ]
+
+    @property
+    def text(self) -> str:
+        """The visible text, whitespace collapsed (scripts left out)."""
+        body = re.sub(r"<script.*?</script>", " ", self.html, flags=re.S)
+        body = re.sub(r"<[^>]+>", " ", body)
+        return " ".join(html.unescape(body).split())
+
+
+class _Collector(HTMLParser):
+    """Every element with its attributes and the text inside it (nested text included)."""
+
+    VOID = frozenset({"meta", "link", "br", "img", "input", "hr"})
+
+    def __init__(self, elements: list[Element]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements = elements
+        self.open: list[Element] = []
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, {k: v or "" for k, v in attrs})
+        self.elements.append(element)
+        if tag not in self.VOID:
+            self.open.append(element)
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.open) - 1, -1, -1):
+            if self.open[i].tag == tag:
+                del self.open[i:]
+                break
+
+    def handle_data(self, data):
+        for element in self.open:
+            element.text += data

@@ -1,55 +1,79 @@
-"""A corpus of broken data files: each gives its expected message and exit status.
-
-Every file in tests/corpus/broken/ is added to a copy of the project as
-data/broken.ttl. Its header says what `lerld validate` must answer:
-    # expect-exit: N          the exit status (1: invalid data, 2: unreadable source)
-    # expect: TEXT            a line of the output must contain TEXT (repeatable)
-"""
+"""The corpus of bad inputs (tests/broken_inputs.py) against `lerld validate` and `lerld load`:
+each gets its exit status and a message naming the file and line, and `lerld load` leaves the
+store publishing the last good version. (`lerld serve --reload`: tests/test_reload.py.)"""
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).parent / "corpus" / "broken"
-CASES = sorted(CORPUS.glob("*.ttl"))
+from lerld.cli import main
+from lerld.stores.remote import RemoteStore
+from tests.broken_inputs import CASES, Case
+from tests.support import free_port, oxigraph_command, server
+
+REPO = Path(__file__).resolve().parent.parent
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def expectations(path: Path) -> tuple[int, list[str]]:
-    header = path.read_bytes().decode("utf-8", errors="replace")
-    exit_status = int(re.search(r"^# expect-exit: (\d+)$", header, re.M).group(1))
-    return exit_status, re.findall(r"^# expect: (.+)$", header, re.M)
+def run(capsys, *argv: str) -> tuple[int, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
 
 
-def test_corpus_is_not_empty():
-    assert len(CASES) >= 10
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
-def test_broken_input_is_reported(project, case):
-    (project / "data" / "broken.ttl").write_bytes(case.read_bytes())
-    exit_status, expected = expectations(case)
-    result = subprocess.run(
-        [sys.executable, "-m", "lerld.cli", "--root", str(project), "validate"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == exit_status, output
-    for text in expected:
+def check(case: Case, status: int, output: str) -> None:
+    assert status == case.exit_status, output
+    for text in case.expected:
         assert text in output, f"expected {text!r} in:\n{output}"
 
 
-def test_the_repository_data_alone_is_fine(project):
-    result = subprocess.run(
-        [sys.executable, "-m", "lerld.cli", "--root", str(project), "validate"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_corpus_is_not_empty():
+    assert len(CASES) >= 25
+    kinds = {c.target.split("/")[0] for c in CASES}
+    assert kinds == {"data", "shapes", "ontology"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_broken_input_is_reported(project, case, capsys):
+    case.place(project)
+    check(case, *run(capsys, "--root", str(project), "validate"))
+
+
+def test_the_repository_data_alone_is_fine(project, capsys):
+    status, output = run(capsys, "--root", str(project), "validate")
+    assert status == 0, output
+
+
+# --- lerld load: nothing of a bad version reaches the store ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """A real Oxigraph server publishing the repository's data (`lerld load`)."""
+    directory = tmp_path_factory.mktemp("load-corpus")
+    port = free_port()
+    with server(oxigraph_command(directory / "db", port), port, directory / "ox.log") as ox:
+        endpoint = ox.url + "/query"
+        assert main(["--root", str(REPO), "load", "--endpoint", endpoint]) == 0
+        yield endpoint
+
+
+def state(endpoint: str) -> tuple[str, int]:
+    store = RemoteStore(endpoint)
+    return store.manifest().version, int(store.select(COUNT)[0]["n"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_load_refuses_broken_input_and_keeps_the_last_good_version(
+    project, case, capsys, published
+):
+    before = state(published)
+    case.place(project)
+    status, output = run(capsys, "--root", str(project), "load", "--endpoint", published)
+    check(case, status, output)
+    assert "published version" not in output
+    assert state(published) == before
+    store = RemoteStore(published)
+    assert not [g for g in store.graph_names() if g.startswith("urn:lerld:staging:")]

@@ -3,61 +3,20 @@
 
 from __future__ import annotations
 
-import json
 from email.utils import format_datetime
 
 import pytest
 import requests
-from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from lerld import describe
 from lerld.formats import DOCUMENT_FORMATS, RDF_FORMATS
+from tests.support import Answer, parse
 
 EMPLOYERS = "/id/stakeholder/employers"
 BROWSER_ACCEPT = (
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 )
-
-
-class Answer:
-    def __init__(self, status: int, headers, body: bytes) -> None:
-        self.status, self.headers, self.body = status, headers, body
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-
-@pytest.fixture(params=["test-client", "live-server"])
-def fetch(request, client):
-    """fetch(path, method="GET", **headers) -> Answer, without following redirects."""
-    if request.param == "test-client":
-
-        def via_client(path, method="GET", **headers):
-            r = client.open(path, method=method, headers=headers)
-            return Answer(r.status_code, r.headers, r.data)
-
-        return via_client
-    live = request.getfixturevalue("live_server")
-
-    def via_http(path, method="GET", **headers):
-        r = requests.request(
-            method, live.url + path, headers=headers, allow_redirects=False, timeout=30
-        )
-        return Answer(r.status_code, r.headers, r.content)
-
-    return via_http
-
-
-def parse(answer: Answer, fmt, snapshot) -> Graph:
-    body = answer.body
-    if fmt.key == "jsonld":  # resolve our context locally: nothing is fetched
-        document = json.loads(body)
-        assert document["@context"] == "https://w3id.org/ler/ns/context.jsonld"
-        document["@context"] = snapshot.context["@context"]
-        body = json.dumps(document).encode()
-    return Graph().parse(data=body, format=fmt.rdflib_format)
 
 
 def test_entity_iri_is_a_thing_303_to_its_document(fetch):
@@ -220,4 +179,4 @@ def test_live_server_serves_every_entity_in_every_format(live_server, snapshot):
 
 def test_served_by_a_production_server(live_server):
     r = requests.get(live_server.url + "/", timeout=10)
-    assert r.headers["Server"].startswith("gunicorn")
+    assert r.headers["Server"].startswith("granian")

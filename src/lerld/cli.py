@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
-from lerld.errors import InvalidData, LerldError, SourceError
-from lerld.settings import INFERENCE_MODES, Settings
+from lerld.errors import InvalidData, LerldError, SourceError, StoreUnavailable
+from lerld.settings import DEFAULT_EDIT_URL, INFERENCE_MODES, Settings, check_edit_url
 from lerld.sources import load_sources
 from lerld.terms import DEFAULT_BASE_URI
 from lerld.validation import SEVERITIES, validate
@@ -15,6 +16,8 @@ from lerld.validation import SEVERITIES, validate
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_SOURCE_ERROR = 2
+EXIT_UNAVAILABLE = 3
+SERVE_THREADS = 2
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -27,40 +30,44 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms else EXIT_INVALID
 
 
+def not_valid(error: InvalidData, message: str) -> int:
+    """Print the validation report and why nothing happened; the exit status."""
+    print(error.report.to_text(), file=sys.stderr)
+    print(message, file=sys.stderr)
+    return EXIT_INVALID
+
+
 def serve_options(settings: Settings, access_log: bool) -> dict:
-    """The production server's configuration (gunicorn, threaded workers)."""
+    """The production server's configuration: Granian (HTTP in Rust, the WSGI app in
+    forked worker processes that share the loaded snapshot), a few threads per worker so
+    that a slow request (a SPARQL query) does not hold up the others."""
+    from granian.log import LogLevels
+
     return {
-        "bind": f"{settings.host}:{settings.port}",
+        "address": settings.host,
+        "port": settings.port,
         "workers": settings.workers,
-        "worker_class": "gthread",
-        "threads": 4,
-        "preload_app": True,
-        "accesslog": "-" if access_log else None,
-        "errorlog": "-",
-        "loglevel": "warning",
-        "timeout": 60,
-        "graceful_timeout": 10,
-        "proc_name": "lerld",
+        "blocking_threads": SERVE_THREADS,
+        "log_access": access_log,
+        "log_level": LogLevels.warning,
+        "workers_kill_timeout": 10,
     }
 
 
-def run_server(app, options: dict) -> None:
-    from gunicorn.app.base import BaseApplication
+def run_server(app, options: dict, reloader) -> None:
+    from granian.constants import Interfaces
 
-    class Server(BaseApplication):
-        def load_config(self) -> None:
-            for key, value in options.items():
-                self.cfg.set(key, value)
+    from lerld.reload import ReloadingServer
 
-        def load(self):
-            return app
-
-    Server().run()
+    server = ReloadingServer(app, reloader, interface=Interfaces.WSGI, **options)
+    # The workers are forked from this process: they serve the app already built here.
+    server.serve(target_loader=lambda _target: app)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from lerld.snapshot import build_snapshot
+    from lerld.reload import Reloader, load_snapshot
     from lerld.web import create_app
+    from lerld.web.sparql import start_query_workers
 
     settings = Settings(
         root=args.root,
@@ -70,21 +77,168 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        edit_url=args.edit_url,
+        **endpoint_settings(args),
+        sparql_timeout=args.sparql_timeout,
+        sparql_max_rows=args.sparql_max_rows,
+        sparql_max_body=args.sparql_max_body,
+        sparql_processes=args.sparql_processes,
+        sparql_cache_mb=args.sparql_cache_mb,
+        allow_service=args.allow_service,
     )
     try:
-        snapshot = build_snapshot(settings)
+        snapshot = load_snapshot(settings)
     except InvalidData as e:
-        print(e.report.to_text(), file=sys.stderr)
-        print("lerld serve: not starting: the data does not validate", file=sys.stderr)
-        return EXIT_INVALID
+        return not_valid(e, "lerld serve: not starting: the data does not validate")
     app = create_app(settings, snapshot)
+    start_query_workers(app)  # before the server starts threads: they are forked from here
     print(
         f"lerld: serving version {snapshot.version} ({snapshot.report.triples} triples) "
         f"on http://{settings.host}:{settings.port}/ for {settings.base_uri}",
         flush=True,
     )
-    run_server(app, serve_options(settings, args.access_log))
+
+    def reloader(switch) -> Reloader:  # SIGHUP, and with --reload changed sources
+        return Reloader(
+            settings, snapshot, switch, lambda text: print(text, flush=True), args.reload
+        )
+
+    run_server(app, serve_options(settings, args.access_log), reloader)
     return EXIT_OK
+
+
+def endpoint_settings(args: argparse.Namespace) -> dict:
+    return {
+        "endpoint": args.endpoint,
+        "update_endpoint": getattr(args, "update_endpoint", None),
+        "graph_store": getattr(args, "graph_store", None),
+    }
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from lerld.snapshot import build_snapshot
+    from lerld.stores import store_for
+
+    settings = Settings(root=args.root, inference=args.inference, **endpoint_settings(args))
+    store = store_for(settings)
+    try:
+        snapshot = build_snapshot(settings, store)
+    except InvalidData as e:
+        return not_valid(e, "lerld load: nothing loaded: the data does not validate")
+    print(
+        f"lerld load: published version {store.manifest().version} ({len(snapshot.graphs)} graphs, "
+        f"{snapshot.report.triples} triples) at {settings.endpoint}"
+    )
+    return EXIT_OK
+
+
+def query_parameters(pairs: list[str]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals:
+            raise argparse.ArgumentTypeError(f"--param takes NAME=VALUE, not {pair!r}")
+        values[name.strip().lstrip("?")] = value
+    return values
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from lerld import queries
+    from lerld.formats import RDF_FORMATS, RESULTS_FORMATS, SPARQL_JSON, TURTLE, by_name
+    from lerld.results import GRAPH, Formats, read_json, table
+    from lerld.snapshot import build_snapshot
+    from lerld.stores import Dataset
+    from lerld.stores.remote import RemoteStore
+
+    settings = Settings(root=args.root, inference=args.inference)
+    named = queries.find_query(args.query, settings.root / "sparql")
+    text = queries.bind(named, query_parameters(args.param))
+    shape = queries.check(text, allow_service=True)
+    wanted = args.format or ("turtle" if shape.form == GRAPH else "table")
+    if wanted == "table":
+        formats = Formats(SPARQL_JSON, TURTLE)
+    else:
+        formats = Formats(by_name(wanted, RESULTS_FORMATS), by_name(wanted, RDF_FORMATS))
+    if args.endpoint:
+        store = RemoteStore(args.endpoint)
+        try:
+            store.manifest()  # a store `lerld load` filled: query what it publishes
+        except StoreUnavailable:
+            raise
+        except LerldError:  # any other endpoint: query it as it is
+            store = RemoteStore(args.endpoint, managed=False)
+    else:
+        store = build_snapshot(settings).store
+    answer = store.query(text, formats, Dataset(in_query=shape.dataset))
+    if answer.body is None:
+        form = "a graph" if answer.form == GRAPH else "solutions"
+        raise LerldError(f"{named.name} answers with {form}: --format {wanted} does not fit")
+    if wanted == "table" and answer.form != GRAPH:
+        result = read_json(answer.body)
+        print(("yes" if result else "no") if isinstance(result, bool) else table(*result))
+    else:
+        sys.stdout.write(answer.body.decode("utf-8"))
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from lerld.synth import synth
+
+    result = synth(args.root, args.out, args.triples, seed=args.seed)
+    print(
+        f"lerld synth: {result.triples} triples ({result.real_triples} from the map, the rest "
+        f"synthetic, seed {args.seed}) in {result.files} files under {result.out}/data/synthetic"
+    )
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from lerld.build import build
+    from lerld.snapshot import build_snapshot
+    from lerld.web import create_app
+
+    settings = Settings(root=args.root, base_uri=args.base_uri)
+    try:
+        snapshot = build_snapshot(settings)
+    except InvalidData as e:
+        print(e.report.to_text(), file=sys.stderr)
+        print("lerld build: nothing written: the data does not validate", file=sys.stderr)
+        return EXIT_INVALID
+    site = build(create_app(settings, snapshot), args.out)
+    for path, status in site.broken.items():
+        print(f"lerld build: warning: the site links to {path}, which answers {status}")
+    print(f"lerld build: {len(site.files)} files of version {snapshot.version} in {args.out}")
+    return EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from lerld.ingest import document_paths, ingest
+
+    try:
+        result = ingest(
+            Settings(root=args.root), document_paths(args.documents), args.output, args.date
+        )
+    except InvalidData as e:
+        print(e.report.to_text(), file=sys.stderr)
+        print("lerld ingest: nothing written: the project would not validate", file=sys.stderr)
+        return EXIT_INVALID
+    for outcome in result.rejected:
+        print(f"{outcome.path}: rejected ({outcome.reason}): {outcome.message}")
+    reasons = ", ".join(f"{n} {reason}" for reason, n in result.reasons().items())
+    print(
+        f"lerld ingest: {result.ingested} of {len(result.outcomes)} documents ingested "
+        f"({result.records} distinct credentials) into {result.output}; "
+        f"{len(result.rejected)} rejected" + (f" ({reasons})" if reasons else "")
+    )
+    return EXIT_OK if not result.rejected else EXIT_INVALID
+
+
+def edit_url_template(value: str) -> str:
+    try:
+        return check_edit_url(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from e
 
 
 def add_source_options(command: argparse.ArgumentParser) -> None:
@@ -93,6 +247,85 @@ def add_source_options(command: argparse.ArgumentParser) -> None:
         choices=INFERENCE_MODES,
         default="none",
         help="inference before SHACL: none, rdfs, or owlrl (OWL 2 RL)",
+    )
+
+
+QUERY_OUTPUT_FORMATS = (
+    "table",
+    "json",
+    "xml",
+    "csv",
+    "tsv",
+    "turtle",
+    "jsonld",
+    "ntriples",
+    "rdfxml",
+)
+
+
+def add_endpoint_options(
+    command: argparse.ArgumentParser, required: bool = False, serving: bool = False
+) -> None:
+    command.add_argument(
+        "--endpoint",
+        required=required,
+        default=None,
+        help="a remote SPARQL store's query endpoint, e.g. http://127.0.0.1:7878/query"
+        + (" (serve what it publishes instead of the embedded store)" if serving else ""),
+    )
+    command.add_argument(
+        "--update-endpoint",
+        default=None,
+        help="its SPARQL Update endpoint (default: .../update next to a .../query endpoint, "
+        "else the endpoint itself)",
+    )
+    command.add_argument(
+        "--graph-store",
+        default=None,
+        help="its Graph Store Protocol endpoint (default: .../store next to a .../query "
+        "endpoint, else the endpoint itself)",
+    )
+
+
+def add_sparql_options(command: argparse.ArgumentParser) -> None:
+    defaults = Settings()
+    command.add_argument(
+        "--sparql-timeout",
+        type=float,
+        default=defaults.sparql_timeout,
+        help=f"seconds a /sparql query may run before it is stopped (default: "
+        f"{defaults.sparql_timeout:g})",
+    )
+    command.add_argument(
+        "--sparql-max-rows",
+        type=int,
+        default=defaults.sparql_max_rows,
+        help=f"most solutions or triples in one answer (default: {defaults.sparql_max_rows})",
+    )
+    command.add_argument(
+        "--sparql-max-body",
+        type=int,
+        default=defaults.sparql_max_body,
+        help=f"most bytes in one /sparql request (default: {defaults.sparql_max_body})",
+    )
+    command.add_argument(
+        "--sparql-processes",
+        type=int,
+        default=defaults.sparql_processes,
+        help=f"processes that evaluate /sparql queries on the embedded store (default: "
+        f"{defaults.sparql_processes})",
+    )
+    command.add_argument(
+        "--sparql-cache-mb",
+        type=int,
+        default=defaults.sparql_cache_mb,
+        help="memory (MiB, per worker) for answers kept for repeated /sparql queries on the "
+        f"embedded store; 0 turns it off (default: {defaults.sparql_cache_mb})",
+    )
+    command.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="let /sparql queries use SERVICE (federated query: the server fetches URLs)",
     )
 
 
@@ -153,7 +386,103 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve_cmd.add_argument("--workers", type=int, default=2, help="worker processes (default: 2)")
     serve_cmd.add_argument("--access-log", action="store_true", help="log every request to stdout")
+    serve_cmd.add_argument(
+        "--reload",
+        action="store_true",
+        help="watch the sources (or a remote store's manifest) and publish each new version "
+        "that validates; SIGHUP does it once, with or without this flag",
+    )
+    serve_cmd.add_argument(
+        "--edit-url",
+        type=edit_url_template,
+        default=DEFAULT_EDIT_URL,
+        help="where pages' 'suggest an edit' links go; {path} is the entity's source file "
+        f"(default: {DEFAULT_EDIT_URL})",
+    )
+    add_endpoint_options(serve_cmd, serving=True)
+    add_sparql_options(serve_cmd)
     serve_cmd.set_defaults(handler=cmd_serve)
+
+    load_cmd = commands.add_parser(
+        "load",
+        help="validate the sources and publish them in a remote SPARQL store, in one step",
+    )
+    add_source_options(load_cmd)
+    add_endpoint_options(load_cmd, required=True)
+    load_cmd.set_defaults(handler=cmd_load)
+
+    query_cmd = commands.add_parser(
+        "query", help="run a named query (sparql/NAME.rq) or a .rq file, and print its answer"
+    )
+    query_cmd.add_argument("query", help="a named query's name, or the path of a .rq file")
+    query_cmd.add_argument(
+        "--format",
+        choices=QUERY_OUTPUT_FORMATS,
+        default=None,
+        help="table (default for SELECT and ASK), json, xml, csv, tsv; for CONSTRUCT and "
+        "DESCRIBE turtle (default), jsonld, ntriples, rdfxml",
+    )
+    query_cmd.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind a parameter of the query (see its header); repeatable",
+    )
+    query_cmd.add_argument(
+        "--endpoint",
+        default=None,
+        help="ask this SPARQL endpoint (e.g. a lerld server's /sparql) instead of "
+        "validating and loading the project here",
+    )
+    add_source_options(query_cmd)
+    query_cmd.set_defaults(handler=cmd_query)
+
+    synth_cmd = commands.add_parser(
+        "synth",
+        help="write a synthetic project (the map plus generated entities) for benchmarks",
+    )
+    synth_cmd.add_argument(
+        "--triples", type=int, required=True, help="about how many triples in all"
+    )
+    synth_cmd.add_argument(
+        "--out", type=Path, required=True, help="directory of the new project (never data/)"
+    )
+    synth_cmd.add_argument(
+        "--seed", type=int, default=0, help="the same seed gives the same bytes (default: 0)"
+    )
+    synth_cmd.set_defaults(handler=cmd_synth)
+
+    build_cmd = commands.add_parser(
+        "build", help="write the whole site as static files, with nginx and Apache rules"
+    )
+    build_cmd.add_argument("out", type=Path, help="output directory (new, or an earlier build)")
+    build_cmd.add_argument(
+        "--base-uri",
+        default=DEFAULT_BASE_URI,
+        help=f"the IRIs the site answers for (default: {DEFAULT_BASE_URI})",
+    )
+    build_cmd.set_defaults(handler=cmd_build)
+
+    ingest_cmd = commands.add_parser(
+        "ingest",
+        help="add what Open Badges 3.0 / Verifiable Credential documents say to the data",
+    )
+    ingest_cmd.add_argument(
+        "documents", type=Path, nargs="+", help="JSON-LD files, or directories of *.json(ld)"
+    )
+    ingest_cmd.add_argument(
+        "--output",
+        default="data/ingested/credentials.ttl",
+        help="the Turtle file under data/ to merge into (default: data/ingested/credentials.ttl)",
+    )
+    ingest_cmd.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        default=None,
+        help="dcterms:modified of what changes, YYYY-MM-DD (default: today)",
+    )
+    ingest_cmd.set_defaults(handler=cmd_ingest)
     return parser
 
 
@@ -164,6 +493,9 @@ def main(argv: list[str] | None = None) -> int:
     except SourceError as e:
         print(str(e), file=sys.stderr)
         return EXIT_SOURCE_ERROR
+    except StoreUnavailable as e:
+        print(f"lerld: {e}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     except LerldError as e:
         print(f"lerld: {e}", file=sys.stderr)
         return EXIT_SOURCE_ERROR

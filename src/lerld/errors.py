@@ -33,3 +33,50 @@ class InvalidData(LerldError):
     def __init__(self, report: Report) -> None:
         self.report = report
         super().__init__(f"validation failed with {report.count('Violation')} violation(s)")
+
+
+class StoreUnavailable(LerldError):
+    """The store cannot be reached or does not answer: try again later (HTTP 503)."""
+
+
+class MalformedQuery(LerldError):
+    """A SPARQL query (or a request carrying one) is not well-formed: the parser's message."""
+
+
+class QueryRejected(LerldError):
+    """A well-formed request that this endpoint refuses: updates, SERVICE (HTTP 403)."""
+
+
+class UnknownQuery(LerldError):
+    """No named query, nor query file, of that name."""
+
+
+class QueryTimeout(LerldError):
+    """A query ran past the time limit and was stopped (HTTP 504)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(
+            f"the query ran longer than the time limit of {seconds:g} s and was stopped; "
+            "narrow it down (fewer joins, LIMIT, more specific patterns)"
+        )
+
+
+class RejectedDocument(LerldError):
+    """An input document that `lerld ingest` does not take. reason is a short key
+    (unreadable, unknown-context, invalid-json-ld, not-an-ler, unknown-issuer)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+class UnknownContext(RejectedDocument):
+    """A JSON-LD document names a remote context lerld does not have: it never fetches one."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(
+            "unknown-context",
+            f"unknown JSON-LD context {url}: lerld never fetches contexts from the network",
+        )

@@ -23,26 +23,102 @@ class Format:
     label: str
     rdflib_format: str | None = None
     aliases: tuple[str, ...] = ()
+    # Other names a client may give in a `format` parameter (SPARQL endpoints' custom).
+    names: tuple[str, ...] = ()
+    # The format's IRI in http://www.w3.org/ns/formats/ (service descriptions name them).
+    iri: str | None = None
+    # None for binary formats (gzip): their Content-Type has no charset parameter.
+    charset: str | None = "utf-8"
 
     @property
     def content_type(self) -> str:
-        return f"{self.media_type}; charset=utf-8"
+        return f"{self.media_type}; charset={self.charset}" if self.charset else self.media_type
 
     @property
     def is_rdf(self) -> bool:
         return self.rdflib_format is not None
 
 
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+
 HTML = Format("html", "html", "text/html", "HTML", aliases=("application/xhtml+xml",))
-TURTLE = Format("turtle", "ttl", "text/turtle", "Turtle", "turtle", ("application/x-turtle",))
-JSONLD = Format("jsonld", "jsonld", "application/ld+json", "JSON-LD", "json-ld")
-RDFXML = Format("rdfxml", "rdf", "application/rdf+xml", "RDF/XML", "xml")
-NTRIPLES = Format("ntriples", "nt", "application/n-triples", "N-Triples", "nt11")
+TURTLE = Format(
+    "turtle",
+    "ttl",
+    "text/turtle",
+    "Turtle",
+    "turtle",
+    ("application/x-turtle",),
+    ("n3",),
+    W3C_FORMATS + "Turtle",
+)
+JSONLD = Format(
+    "jsonld",
+    "jsonld",
+    "application/ld+json",
+    "JSON-LD",
+    "json-ld",
+    names=("json-ld",),
+    iri=W3C_FORMATS + "JSON-LD",
+)
+RDFXML = Format(
+    "rdfxml",
+    "rdf",
+    "application/rdf+xml",
+    "RDF/XML",
+    "xml",
+    names=("rdf+xml", "xml"),
+    iri=W3C_FORMATS + "RDF_XML",
+)
+NTRIPLES = Format(
+    "ntriples",
+    "nt",
+    "application/n-triples",
+    "N-Triples",
+    "nt11",
+    names=("n-triples",),
+    iri=W3C_FORMATS + "N-Triples",
+)
 
 # Order is the server's preference when the client's Accept ties (e.g. */*): HTML first,
 # so browsers and generic fetchers get a page; Linked Data clients name their type.
 DOCUMENT_FORMATS: tuple[Format, ...] = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES)
 RDF_FORMATS: tuple[Format, ...] = tuple(f for f in DOCUMENT_FORMATS if f.is_rdf)
+
+# Dumps of the whole published graph (/dump.<extension>). Gzip-compressed N-Triples is
+# served as application/gzip, never with Content-Encoding, so a saved .nt.gz stays gzip.
+NTRIPLES_GZIP = Format(
+    "ntriples-gzip", "nt.gz", "application/gzip", "N-Triples, gzip", charset=None
+)
+DUMP_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, NTRIPLES_GZIP, JSONLD)
+SITEMAP = Format("sitemap", "xml", "application/xml", "XML sitemap")
+TEXT = Format("text", "txt", "text/plain", "plain text")
+# Every format the site's files come in, for static file servers' type tables.
+SITE_FORMATS: tuple[Format, ...] = (*DOCUMENT_FORMATS, NTRIPLES_GZIP, SITEMAP, TEXT)
+
+# SPARQL query results (SELECT and ASK); CONSTRUCT and DESCRIBE give RDF_FORMATS.
+SPARQL_JSON = Format(
+    "json",
+    "srj",
+    "application/sparql-results+json",
+    "SPARQL JSON",
+    aliases=("application/json",),
+    iri=W3C_FORMATS + "SPARQL_Results_JSON",
+)
+SPARQL_XML = Format(
+    "xml",
+    "srx",
+    "application/sparql-results+xml",
+    "SPARQL XML",
+    aliases=("application/xml", "text/xml"),
+    iri=W3C_FORMATS + "SPARQL_Results_XML",
+)
+CSV = Format("csv", "csv", "text/csv", "CSV", iri=W3C_FORMATS + "SPARQL_Results_CSV")
+TSV = Format(
+    "tsv", "tsv", "text/tab-separated-values", "TSV", iri=W3C_FORMATS + "SPARQL_Results_TSV"
+)
+# Order is the preference when the client's Accept ties (*/*, or no Accept at all).
+RESULTS_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
 
 
 def by_extension(extension: str, formats: Sequence[Format] = DOCUMENT_FORMATS) -> Format | None:
@@ -51,6 +127,15 @@ def by_extension(extension: str, formats: Sequence[Format] = DOCUMENT_FORMATS) -
 
 def by_key(key: str, formats: Sequence[Format] = DOCUMENT_FORMATS) -> Format | None:
     return next((f for f in formats if f.key == key), None)
+
+
+def by_name(name: str, formats: Sequence[Format]) -> Format | None:
+    """The format a `format` parameter names: its key, extension, other name or media type."""
+    name = name.strip().lower()
+    for f in formats:
+        if name in (f.key, f.extension, f.media_type, *f.names, *f.aliases):
+            return f
+    return None
 
 
 def negotiate(accept: str | None, formats: Sequence[Format] = DOCUMENT_FORMATS) -> Format | None:

@@ -3,21 +3,70 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
-from rdflib import Graph
+from rdflib import BNode, Graph
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import split_uri
 
 from lerld import jsonld
-from lerld.formats import JSONLD, Format
+from lerld.formats import JSONLD, NTRIPLES, RDFXML, Format
 from lerld.terms import PREFIXES
 
 
+def canonical(graph: Graph) -> Graph:
+    """The same graph with blank nodes labelled from their content and its triples in a
+    fixed order, so that equal graphs serialize to equal bytes (a reproducible build)."""
+    triples = frozenset(graph)
+    if any(isinstance(term, BNode) for triple in triples for term in triple):
+        triples = _relabelled(triples)
+    ordered = Graph()
+    for triple in sorted(triples, key=lambda t: tuple(term.n3() for term in t)):
+        ordered.add(triple)
+    return ordered
+
+
+@lru_cache(maxsize=32)
+def _relabelled(triples: frozenset) -> frozenset:
+    """Canonical blank node labels (costly: a document is often rendered in every format)."""
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return frozenset(to_canonical_graph(graph))
+
+
 def serialize(graph: Graph, fmt: Format, context: Mapping[str, Any], context_url: str) -> bytes:
-    """The graph in an RDF format; JSON-LD is compacted with lerld's context, by URL."""
+    """The graph in an RDF format; JSON-LD is compacted with lerld's context, by URL.
+    Equal graphs give equal bytes (see canonical)."""
+    graph = canonical(graph)
     if fmt == JSONLD:
         return jsonld.dumps(jsonld.compact(graph, context, context_url))
     if not fmt.is_rdf:
         raise ValueError(f"{fmt.label} is not an RDF format")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=False)
-    return graph.serialize(format=fmt.rdflib_format, encoding="utf-8")
+    if fmt == RDFXML:
+        return _rdfxml(graph)
+    body = graph.serialize(format=fmt.rdflib_format, encoding="utf-8")
+    if fmt == NTRIPLES:  # rdflib writes triples in hash order, which varies between runs
+        return b"".join(sorted(line + b"\n" for line in body.splitlines() if line))
+    return body
+
+
+def _rdfxml(graph: Graph) -> bytes:
+    """RDF/XML with its descriptions in a fixed order (rdflib writes subjects, and names
+    unbound namespaces, in hash order, which varies between runs)."""
+    unbound = sorted({split_uri(p)[0] for p in graph.predicates()} - set(PREFIXES.values()))
+    for number, namespace in enumerate(unbound, 1):
+        graph.bind(f"ns{number}", namespace, override=False)
+    lines = graph.serialize(format=RDFXML.rdflib_format).splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.startswith("  <"))
+    last = max(i for i, line in enumerate(lines) if line.startswith("</rdf:RDF>"))
+    blocks: list[list[str]] = []
+    for line in lines[first:last]:
+        if line.startswith("  <") and not line.startswith("  </"):
+            blocks.append([])
+        blocks[-1].append(line)
+    body = lines[:first] + [line for block in sorted(blocks) for line in block] + lines[last:]
+    return "".join(body).encode("utf-8")

@@ -8,6 +8,18 @@ from pathlib import Path
 from lerld.terms import DEFAULT_BASE_URI
 
 INFERENCE_MODES = ("none", "rdfs", "owlrl")
+DEFAULT_EDIT_URL = "https://github.com/digitalcredentials/lerld/edit/main/{path}"
+
+
+def check_edit_url(template: str) -> str:
+    """An edit-URL template is an http(s) URL with a {path} placeholder."""
+    if not template.startswith(("https://", "http://")) or "{path}" not in template:
+        raise ValueError("the edit URL must be an http(s) URL with a {path} placeholder")
+    try:
+        template.format(path="data/example.ttl")
+    except (KeyError, IndexError, ValueError) as e:
+        raise ValueError(f"the edit URL has a placeholder other than {{path}}: {e}") from e
+    return template
 
 
 @dataclass(frozen=True)
@@ -21,12 +33,34 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 2
+    # A remote SPARQL store instead of the embedded one: its query endpoint, and (derived
+    # from it when not given) its update and Graph Store Protocol endpoints.
+    endpoint: str | None = None
+    update_endpoint: str | None = None
+    graph_store: str | None = None
+    # The /sparql endpoint's limits and policy.
+    sparql_timeout: float = 10.0
+    sparql_max_rows: int = 10_000
+    sparql_max_body: int = 1_048_576
+    sparql_processes: int = 2
+    sparql_cache_mb: int = 64
+    allow_service: bool = False
+    # Where a page's "suggest an edit" link goes: {path} is the entity's source file in the
+    # project (data/organizations.ttl); point it at the repository that holds your data.
+    edit_url: str = DEFAULT_EDIT_URL
 
     def __post_init__(self) -> None:
         if self.inference not in INFERENCE_MODES:
             raise ValueError(f"inference must be one of {', '.join(INFERENCE_MODES)}")
         if not self.base_uri.endswith("/"):
             raise ValueError("the base URI must end with '/'")
+        check_edit_url(self.edit_url)
+        if self.sparql_timeout <= 0 or min(self.sparql_max_rows, self.sparql_max_body) < 1:
+            raise ValueError("SPARQL limits must be positive")
+        if self.sparql_cache_mb < 0:
+            raise ValueError("the SPARQL answer cache cannot be negative")
+        if self.sparql_processes < 1:
+            raise ValueError("the SPARQL endpoint needs at least one query process")
 
     @property
     def ontology_dir(self) -> Path:

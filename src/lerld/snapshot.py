@@ -9,15 +9,23 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from lerld.errors import InvalidData
 from lerld.settings import Settings
-from lerld.sources import Sources, load_sources
-from lerld.stores import GraphData, Store, open_store
-from lerld.terms import DEFAULT_BASE_URI
+from lerld.sources import (
+    Sources,
+    graph_data,
+    graph_name,
+    load_context,
+    load_into,
+    load_sources,
+)
+from lerld.stores import Store, open_store
 from lerld.validation import Report, validate
 
-SOURCE_GRAPH_BASE = DEFAULT_BASE_URI + "source/"
+if TYPE_CHECKING:
+    from lerld.stores.remote import RemoteStore
 
 
 @dataclass(frozen=True)
@@ -31,27 +39,6 @@ class Snapshot:
     report: Report = field(repr=False)
     store: Store = field(repr=False, compare=False)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
-
-
-def graph_name(relpath: str) -> str:
-    """The named graph that holds one source file: .../source/<path in the project>."""
-    return SOURCE_GRAPH_BASE + relpath
-
-
-def source_of(graph: str) -> str | None:
-    """The project path of the source file a named graph holds."""
-    return graph[len(SOURCE_GRAPH_BASE) :] if graph.startswith(SOURCE_GRAPH_BASE) else None
-
-
-def graph_data(sources: Sources) -> list[GraphData]:
-    return [
-        GraphData(
-            name=graph_name(f.relpath),
-            data=f.text.encode("utf-8"),
-            base_iri=f.path.resolve().as_uri(),
-        )
-        for f in sources.files
-    ]
 
 
 def version_of(sources: Sources) -> str:
@@ -76,16 +63,44 @@ def build_snapshot(settings: Settings, store: Store | None = None) -> Snapshot:
     """Read, validate and load the sources. Raises SourceError or InvalidData; on failure
     nothing is loaded anywhere."""
     sources = load_sources(settings)
-    report = validate(sources, inference=settings.inference)
+    # Parse once: the sources go into a fresh embedded store that validation queries; when
+    # the published store is that kind of store (in memory), it is this one.
+    loaded = open_store()
+    try:
+        load_into(loaded, sources)
+        report = validate(sources, inference=settings.inference, store=loaded)
+    except BaseException:
+        loaded.close()
+        raise
     if not report.conforms:
+        loaded.close()
         raise InvalidData(report)
-    store = store or open_store(settings.store_path)
-    store.replace(graph_data(sources))
+    if store is None and settings.store_path is None:
+        store = loaded
+    else:
+        loaded.close()
+        store = store or open_store(settings.store_path)
+        store.replace(graph_data(sources))
     return Snapshot(
         version=version_of(sources),
         modified=latest_modified(store),
         graphs=tuple(graph_name(f.relpath) for f in sources.files),
         context=sources.context,
         report=report,
+        store=store,
+    )
+
+
+def published_snapshot(settings: Settings, store: RemoteStore) -> Snapshot:
+    """A snapshot of what a remote store already publishes (`lerld load` put it there):
+    nothing is loaded, and only the JSON-LD context is read from the project."""
+    manifest = store.manifest()
+    rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return Snapshot(
+        version=manifest.version,
+        modified=latest_modified(store),
+        graphs=manifest.graphs,
+        context=load_context(settings.root),
+        report=Report((), settings.inference, int(rows[0]["n"])),
         store=store,
     )

@@ -2,6 +2,11 @@
 
 Owns discovery, decoding and parsing. Any problem with a file becomes a
 SourceError naming the file and line, so an editor can jump to it.
+
+The ontology and the shapes are small and parsed at once with rdflib. Data files can
+hold millions of triples: they are parsed by the store they are loaded into
+(`load_into`, Oxigraph's bulk loader), and with rdflib only when a caller asks for a
+file's `graph`. Either way a syntax error reads the same, FILE:LINE: rdflib's message.
 """
 
 from __future__ import annotations
@@ -12,16 +17,23 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from lerld.errors import SourceError
 from lerld.settings import Settings
+from lerld.stores import GraphData, Store
+from lerld.terms import DEFAULT_BASE_URI
 
 ROLES = ("ontology", "shapes", "data")
+# Roles parsed with rdflib as soon as they are read (small files the validator needs).
+EAGER_ROLES = ("ontology", "shapes")
+SOURCE_GRAPH_BASE = DEFAULT_BASE_URI + "source/"
 CONTEXT_FILE = "ontology/context.jsonld"
 # Source files are Turtle (N-Triples is a subset of it); other files are not sources.
 SOURCE_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
+# The media type a store parses each kind of source file as.
+SOURCE_MEDIA_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
 
 _PREFIX_DECLARATION = re.compile(
     r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I | re.M
@@ -30,17 +42,35 @@ _PREFIX_DECLARATION = re.compile(
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One parsed source file."""
+    """One source file: its text, and its rdflib graph on demand."""
 
     path: Path
     relpath: str
     role: str
     text: str = field(repr=False)
-    graph: Graph = field(repr=False)
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The file parsed with rdflib (raises SourceError at the line of a syntax error)."""
+        return parse(self.path, self.text, display=self.relpath)
 
     @cached_property
     def _subject_forms(self) -> dict[str, str]:
         return {ns: prefix or "" for prefix, ns in _PREFIX_DECLARATION.findall(self.text)}
+
+    @cached_property
+    def _lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    @cached_property
+    def _statement_starts(self) -> dict[str, int]:
+        """The first token of each line, mapped to the first line it starts (one pass)."""
+        starts: dict[str, int] = {}
+        for n, line in enumerate(self._lines, 1):
+            token = line.strip().split(" ", 1)[0]
+            if token:
+                starts.setdefault(token, n)
+        return starts
 
     def line_of(self, iri: str) -> int | None:
         """The line where this file starts describing `iri` (or first mentions it)."""
@@ -49,14 +79,12 @@ class SourceFile:
             for ns, prefix in self._subject_forms.items()
             if ns and iri.startswith(ns) and iri != ns
         ]
-        lines = self.text.splitlines()
-
-        def first(matches) -> int | None:
-            return next((n for n, line in enumerate(lines, 1) if matches(line.strip())), None)
-
-        return first(
-            lambda line: any(line == f or line.startswith(f + " ") for f in forms)
-        ) or first(lambda line: any(f in line for f in forms))
+        described = [self._statement_starts[f] for f in forms if f in self._statement_starts]
+        if described:
+            return min(described)
+        return next(
+            (n for n, line in enumerate(self._lines, 1) if any(f in line for f in forms)), None
+        )
 
 
 @dataclass(frozen=True)
@@ -80,13 +108,8 @@ class Sources:
     def of_role(self, role: str) -> tuple[SourceFile, ...]:
         return tuple(f for f in self.files if f.role == role)
 
-    def file_describing(self, iri: str, roles: tuple[str, ...] = ROLES) -> SourceFile | None:
-        """The first file in which `iri` is a subject."""
-        node = URIRef(iri)
-        for f in self.files:
-            if f.role in roles and (node, None, None) in f.graph:
-                return f
-        return None
+    def file(self, relpath: str) -> SourceFile | None:
+        return next((f for f in self.files if f.relpath == relpath), None)
 
 
 def discover(settings: Settings) -> list[tuple[str, Path]]:
@@ -129,10 +152,29 @@ def parse(path: Path, text: str, display: str | None = None) -> Graph:
             data=text, format=SOURCE_SUFFIXES[path.suffix], publicID=path.resolve().as_uri()
         )
     except BadSyntax as e:
-        raise SourceError(shown, e.lines + 1, f"syntax error: {e._why}") from e
+        hint = _format_hint(path, text)
+        raise SourceError(shown, e.lines + 1, f"syntax error: {e._why}{hint}") from e
     except Exception as e:  # rdflib raises many kinds for malformed terms (bad IRIs, literals)
-        raise SourceError(shown, _line_in_message(str(e)), f"cannot parse: {e}") from e
+        hint = _format_hint(path, text)
+        raise SourceError(shown, _line_in_message(str(e)), f"cannot parse: {e}{hint}") from e
     return graph
+
+
+def _format_hint(path: Path, text: str) -> str:
+    """What a file that does not parse looks like instead, when it is another format."""
+    head = re.sub(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*", "", text[:2000]).lstrip()  # after comments
+    if head.startswith(("{", "[")):
+        found = "JSON (JSON-LD?)"
+    elif re.match(r"<\?xml|<rdf:RDF", head, re.I):
+        found = "XML (RDF/XML?)"
+    elif re.match(r"<!doctype html|<html", head, re.I):
+        found = "HTML"
+    elif path.suffix == ".nt" and _PREFIX_DECLARATION.search(text):
+        found = "Turtle"
+    else:
+        return ""
+    expected = "Turtle" if path.suffix == ".ttl" else "N-Triples"
+    return f" (the file looks like {found}, but a {path.suffix} file must be {expected})"
 
 
 def _line_in_message(message: str) -> int | None:
@@ -141,15 +183,63 @@ def _line_in_message(message: str) -> int | None:
 
 
 def load_sources(settings: Settings) -> Sources:
-    """Read, decode and parse every source file of the project."""
+    """Read and decode every source file of the project; parse the ontology and shapes."""
     root = settings.root.resolve()
     files = []
     for role, path in discover(settings):
         relpath = path.resolve().relative_to(root).as_posix()
         text = decode(Path(relpath), path.read_bytes())
-        graph = parse(path, text, display=relpath)
-        files.append(SourceFile(path=path, relpath=relpath, role=role, text=text, graph=graph))
+        source = SourceFile(path=path, relpath=relpath, role=role, text=text)
+        if role in EAGER_ROLES:
+            source.graph  # noqa: B018 -- parse now: syntax errors surface in file order
+        files.append(source)
     return Sources(root=root, files=tuple(files), context=load_context(root))
+
+
+def graph_name(relpath: str) -> str:
+    """The named graph that holds one source file: .../source/<path in the project>."""
+    return SOURCE_GRAPH_BASE + relpath
+
+
+def source_of(graph: str) -> str | None:
+    """The project path of the source file a named graph holds."""
+    return graph[len(SOURCE_GRAPH_BASE) :] if graph.startswith(SOURCE_GRAPH_BASE) else None
+
+
+def graph_data(sources: Sources) -> list[GraphData]:
+    """Every source file as the content of its named graph."""
+    return [
+        GraphData(
+            name=graph_name(f.relpath),
+            data=f.text.encode("utf-8"),
+            media_type=SOURCE_MEDIA_TYPES[f.path.suffix],
+            base_iri=f.path.resolve().as_uri(),
+        )
+        for f in sources.files
+    ]
+
+
+def load_into(store: Store, sources: Sources) -> None:
+    """Replace the store's content with the sources, one named graph per file.
+
+    The store parses the files (fast at any size); when it rejects one, the file is parsed
+    with rdflib too, so the error reads FILE:LINE: rdflib's message, as for the ontology.
+    """
+    try:
+        store.replace(graph_data(sources))
+    except SourceError as e:
+        failed = sources.file(source_of(e.path) or "")
+        if failed is None:
+            raise
+        try:
+            failed.graph  # noqa: B018 -- rdflib's SourceError if rdflib rejects it too
+        except SourceError as reparsed:
+            lines = failed.text.count("\n") + 1
+            if e.line and not (reparsed.line and reparsed.line <= lines):
+                # rdflib did not say where, or said past the end: the store did
+                raise SourceError(reparsed.path, e.line, reparsed.message) from e
+            raise
+        raise SourceError(failed.relpath, e.line, e.message) from e
 
 
 def load_context(root: Path) -> dict:

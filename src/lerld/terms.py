@@ -30,6 +30,7 @@ PREFIXES = {
     "dcterms": str(DCTERMS),
     "schema": str(SCHEMA),
     "sh": str(SH),
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
 }
 
 _ENTITY_PATH = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*")

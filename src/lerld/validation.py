@@ -7,19 +7,26 @@ The report is a plain value: it knows how to render itself as text for people
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
+from lerld import shacl, shapecheck
+from lerld import sources as source_files
 from lerld.errors import SourceError
-from lerld.sources import Sources
-from lerld.terms import LABEL_PREDICATES, LER, SH, is_entity, shorten
+from lerld.sources import Sources, graph_name, load_into
+from lerld.stores import Store, open_store
+from lerld.terms import ENTITY_BASE, LABEL_PREDICATES, LER, SH, is_entity, shorten
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -139,21 +146,134 @@ def _finding_order(f: Finding) -> tuple:
     return (f.file or "~", f.line or 0, f.focus, SEVERITIES.index(f.severity), f.message)
 
 
-def validate(sources: Sources, inference: str = "none") -> Report:
-    """SHACL-validate data + ontology against the shapes, then run the integrity checks."""
-    ontology = sources.graph("ontology")
-    data = sources.graph("data")
-    shapes = sources.graph("shapes")
-    data_and_ontology = data + ontology
-    findings = list(shacl_findings(data_and_ontology, shapes, inference, sources))
-    findings.extend(integrity_findings(data, ontology))
-    located = tuple(_locate(f, sources) for f in findings)
+def validate(sources: Sources, inference: str = "none", store: Store | None = None) -> Report:
+    """SHACL-validate data + ontology against the shapes, then run the integrity checks.
+
+    `store` holds the sources already (`load_into`); without one, a fresh embedded store is
+    loaded and closed. Without inference the shapes run as SPARQL in the store (`shacl`);
+    with inference, or shapes the compiler cannot translate, pyshacl runs over rdflib.
+    The report of sources already validated comes from the cache (see `ReportCache`).
+    """
+    cache = ReportCache.from_environment()
+    key = cache.key(sources, inference)
+    report = cache.get(key)
+    if report is None:
+        report = _validate(sources, inference, store)
+        cache.put(key, report)
+    return report
+
+
+def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
+    own_store = store is None
+    if store is None:
+        store = open_store()
+        load_into(store, sources)
+    try:
+        shapecheck.check_shapes(sources.of_role("shapes"))
+        shapes = sources.graph("shapes")
+        ontology = sources.graph("ontology")
+        checks = compiled_checks(shapes, ontology) if inference == "none" else None
+        # the integrity checks and the count are store queries too: they run alongside
+        with ThreadPoolExecutor(2) as pool:
+            integrity = pool.submit(lambda: list(integrity_findings(store, ontology)))
+            triples = pool.submit(count_triples, store)
+            if checks is None:
+                data_and_ontology = sources.graph("data") + ontology
+                findings = list(shacl_findings(data_and_ontology, shapes, inference, sources))
+            else:
+                findings = [finding_of(result, shapes) for result in shacl.run(checks, store)]
+            findings.extend(integrity.result())
+            located = tuple(locate(findings, sources, store))
+            labels = labels_of(store, sorted({f.focus for f in located}))
+            triples = triples.result()
+    finally:
+        if own_store:
+            store.close()
     return Report(
         findings=located,
         inference=inference,
-        triples=len(data_and_ontology),
+        triples=triples,
         files=len(sources.files),
-        labels={f.focus: label for f in located if (label := label_of(data, URIRef(f.focus)))},
+        labels=labels,
+    )
+
+
+class ReportCache:
+    """Reports of sources already validated, on disk, keyed by a hash of everything the
+    report depends on: every source file (path and bytes, so ontology and shapes too), the
+    inference mode, and the code and libraries that validate. A million unchanged triples
+    are not validated twice; one changed byte anywhere validates everything again.
+
+    The directory is $LERLD_CACHE_DIR, else $XDG_CACHE_HOME/lerld/validation (default
+    ~/.cache/lerld/validation), outside the project; LERLD_CACHE_DIR=off turns it off.
+    """
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+
+    @classmethod
+    def from_environment(cls) -> ReportCache:
+        configured = os.environ.get("LERLD_CACHE_DIR")
+        if configured == "off":
+            return cls(None)
+        if configured:
+            return cls(Path(configured))
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return cls(Path(base) / "lerld" / "validation")
+
+    def key(self, sources: Sources, inference: str) -> str:
+        digest = hashlib.sha256()
+        for module in (__file__, shacl.__file__, shapecheck.__file__, source_files.__file__):
+            digest.update(Path(module).read_bytes())
+        digest.update(f"{pyshacl.__version__}\0{inference}\0".encode())
+        for f in sources.files:
+            digest.update(f"{f.relpath}\0{len(f.text)}\0".encode())
+            digest.update(f.text.encode("utf-8"))
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Report | None:
+        if self.directory is None:
+            return None
+        try:
+            document = json.loads((self.directory / f"{key}.json").read_text("utf-8"))
+            return Report(
+                findings=tuple(Finding(**f) for f in document["findings"]),
+                inference=document["inference"],
+                triples=document["triples"],
+                files=document["files"],
+                labels=document["labels"],
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, report: Report) -> None:
+        if self.directory is None:
+            return
+        document = {**asdict(report), "findings": [asdict(f) for f in report.findings]}
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            partial = self.directory / f".{key}.{os.getpid()}.tmp"
+            partial.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+            partial.replace(self.directory / f"{key}.json")
+        except OSError:
+            return  # a cache that cannot be written only costs time
+
+
+def compiled_checks(shapes: Graph, ontology: Graph) -> list[shacl.Check] | None:
+    try:
+        return shacl.compile_shapes(shapes, ontology)
+    except shacl.Unsupported:
+        return None
+
+
+def finding_of(result: shacl.Result, shapes: Graph) -> Finding:
+    return Finding(
+        severity=shorten(str(result.severity)).removeprefix("sh:"),
+        focus=str(result.focus),
+        message=result.message,
+        constraint=result.constraint,
+        path=_render_path(shapes, result.path) if result.path is not None else None,
+        value=_render_value(result.value) if result.value is not None else None,
     )
 
 
@@ -213,71 +333,182 @@ def _render_value(value) -> str:
     return shorten(str(value))
 
 
-def label_of(graph: Graph, node: URIRef) -> str | None:
-    for predicate in LABEL_PREDICATES:
-        value = graph.value(node, predicate)
-        if value is not None:
-            return str(value)
-    return None
+# SPARQL filters on the named graph ?g (one per source file) by role.
+IN_DATA = f'FILTER(STRSTARTS(STR(?g), "{graph_name("data/")}"))'
+IN_DATA_OR_ONTOLOGY = (
+    f'FILTER(STRSTARTS(STR(?g), "{graph_name("data/")}") '
+    f'|| STRSTARTS(STR(?g), "{graph_name("ontology/")}"))'
+)
 
 
-def integrity_findings(data: Graph, ontology: Graph) -> Iterator[Finding]:
+def _in_data(var: str) -> str:
+    return IN_DATA.replace("?g", var)
+
+
+def _values(name: str, nodes) -> str:
+    return f"VALUES {name} {{ {' '.join(URIRef(n).n3() for n in nodes)} }}"
+
+
+def _batches(items: list, size: int = 500) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def count_triples(store: Store) -> int:
+    """Triples of data + ontology (a triple in two files counts once)."""
+    rows = store.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
+        f"GRAPH ?g {{ ?s ?p ?o }} {IN_DATA_OR_ONTOLOGY} }} }}"
+    )
+    return int(rows[0]["n"])
+
+
+def labels_of(store: Store, nodes: list[str]) -> dict[str, str]:
+    """The label of each node, as the data gives it (LABEL_PREDICATES in order)."""
+    iris = [n for n in nodes if "://" in n]
+    rows = []
+    for batch in _batches(iris):
+        rows += store.select(
+            f"SELECT ?s ?p ?label WHERE {{ {_values('?s', batch)} "
+            f"GRAPH ?g {{ ?s ?p ?label }} FILTER(?p IN ({', '.join(p.n3() for p in LABEL_PREDICATES)})) "
+            f"{IN_DATA} }}"
+        )
+    return _best_labels(rows)
+
+
+def _best_labels(rows: list) -> dict[str, str]:
+    rank = {p: i for i, p in enumerate(LABEL_PREDICATES)}
+    best: dict[str, tuple[int, str]] = {}
+    for row in rows:
+        s, key = str(row["s"]), (rank[row["p"]], str(row["label"]))
+        if s not in best or key[0] < best[s][0]:
+            best[s] = key
+    return {s: label for s, (_, label) in best.items()}
+
+
+def integrity_findings(store: Store, ontology: Graph) -> Iterator[Finding]:
     """Checks across entities: undefined terms, untyped subjects, dangling links, duplicates."""
-    yield from undefined_terms(data, ontology)
-    yield from untyped_subjects(data)
-    yield from dangling_links(data)
-    yield from duplicate_labels(data, ontology)
+    yield from undefined_terms(store, ontology)
+    yield from untyped_subjects(store)
+    yield from dangling_links(store)
+    yield from duplicate_labels(store, ontology)
+    yield from unpublishable_terms(store)
 
 
-def undefined_terms(data: Graph, ontology: Graph) -> Iterator[Finding]:
+# The longest literal the data may hold, in characters: a longer one is a file pasted by
+# mistake, and every page and document that shows it would carry it.
+MAX_LITERAL_LENGTH = 100_000
+
+
+def unpublishable_terms(store: Store) -> Iterator[Finding]:
+    """Literals too long to publish, and file: IRIs (a relative reference such as <foo>
+    resolved against the source file's own location: it would publish a local path)."""
+    rows = store.select(
+        "SELECT DISTINCT ?s ?p ?iri ?length WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"{IN_DATA_OR_ONTOLOGY} "
+        f"FILTER((isLiteral(?o) && STRLEN(?o) > {MAX_LITERAL_LENGTH}) "
+        '|| STRSTARTS(STR(?s), "file:") || STRSTARTS(STR(?p), "file:") '
+        '|| (isIRI(?o) && STRSTARTS(STR(?o), "file:"))) '
+        "BIND(IF(isLiteral(?o), STRLEN(?o), 0) AS ?length) "
+        'BIND(IF(isIRI(?o) && STRSTARTS(STR(?o), "file:"), ?o, '
+        'IF(STRSTARTS(STR(?p), "file:"), ?p, ?s)) AS ?iri) }'
+    )
+    for row in rows:
+        s, p = str(row["s"]), shorten(str(row["p"]))
+        length = int(row["length"])
+        if length > MAX_LITERAL_LENGTH:
+            message = (
+                f"has a value of {length:,} characters: at most {MAX_LITERAL_LENGTH:,} "
+                "are published (a file pasted by mistake?)"
+            )
+        else:
+            message = (
+                f"uses the IRI {row['iri']}, a relative reference resolved against the "
+                "source file's location: write the IRI in full"
+            )
+        yield Finding("Violation", s, message, "integrity:unpublishable", path=p)
+
+
+def undefined_terms(store: Store, ontology: Graph) -> Iterator[Finding]:
     defined = {s for s in ontology.subjects() if isinstance(s, URIRef)}
-    for s, p, o in data:
-        used = [(p, "property")] + ([(o, "class")] if p == RDF.type else [])
-        for term, what in used:
-            if str(term).startswith(str(LER)) and term not in defined:
-                yield Finding(
-                    "Violation",
-                    str(s),
-                    f"uses the {what} {shorten(str(term))}, "
-                    "which the LER vocabulary does not define (a typo?)",
-                    "integrity:undefined-term",
-                    path=shorten(str(p)),
-                )
-
-
-def untyped_subjects(data: Graph) -> Iterator[Finding]:
-    for s in set(data.subjects()):
-        if isinstance(s, URIRef) and (s, RDF.type, None) not in data:
+    in_ler = f'FILTER(STRSTARTS(STR(?term), "{LER}"))'
+    for what, pattern in (("property", "?s ?term ?o"), ("class", f"?s {RDF.type.n3()} ?term")):
+        rows = store.select(
+            f"SELECT DISTINCT ?term WHERE {{ GRAPH ?g {{ {pattern} }} {in_ler} {IN_DATA} }}"
+        )
+        unknown = [row["term"] for row in rows if row["term"] not in defined]
+        if not unknown:
+            continue
+        users = store.select(
+            f"SELECT DISTINCT ?s ?term WHERE {{ {_values('?term', unknown)} "
+            f"GRAPH ?g {{ {pattern} }} {IN_DATA} }}"
+        )
+        for row in users:
             yield Finding(
                 "Violation",
-                str(s),
-                "has no rdf:type, so no shape can check it "
-                "(is its IRI misspelt where it is described?)",
-                "integrity:untyped",
+                str(row["s"]),
+                f"uses the {what} {shorten(str(row['term']))}, "
+                "which the LER vocabulary does not define (a typo?)",
+                "integrity:undefined-term",
+                path=shorten(str(RDF.type if what == "class" else row["term"])),
             )
 
 
-def dangling_links(data: Graph) -> Iterator[Finding]:
-    described = set(data.subjects())
-    for s, p, o in data:
-        if isinstance(o, URIRef) and is_entity(str(o)) and o not in described:
+def untyped_subjects(store: Store) -> Iterator[Finding]:
+    rows = store.select(
+        "SELECT ?s WHERE { { SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(isIRI(?s)) {IN_DATA} }} }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s a ?type }} {_in_data('?h')} }} }}"
+    )
+    for row in rows:
+        yield Finding(
+            "Violation",
+            str(row["s"]),
+            "has no rdf:type, so no shape can check it "
+            "(is its IRI misspelt where it is described?)",
+            "integrity:untyped",
+        )
+
+
+def dangling_links(store: Store) -> Iterator[Finding]:
+    rows = store.select(
+        "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{ENTITY_BASE}")) {IN_DATA} '
+        f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?o ?p2 ?o2 }} {_in_data('?h')} }} }}"
+    )
+    for row in rows:
+        s, p, o = (str(row[k]) for k in ("s", "p", "o"))
+        if is_entity(o):
             yield Finding(
                 "Violation",
-                str(s),
-                f"links to {shorten(str(o))}, which no data file describes",
+                s,
+                f"links to {shorten(o)}, which no data file describes",
                 "integrity:dangling-link",
-                path=shorten(str(p)),
-                value=shorten(str(o)),
+                path=shorten(p),
+                value=shorten(o),
             )
 
 
-def duplicate_labels(data: Graph, ontology: Graph) -> Iterator[Finding]:
+def duplicate_labels(store: Store, ontology: Graph) -> Iterator[Finding]:
     kind_of = _named_kinds(ontology)
+    # the named things and their labels, in the order of LABEL_PREDICATES (the data is the
+    # only source that types things with these classes; the union graph is fastest)
+    optionals = " ".join(
+        f"OPTIONAL {{ ?s {p.n3()} ?l{i} }}" for i, p in enumerate(LABEL_PREDICATES)
+    )
+    first = ", ".join(f"?l{i}" for i in range(len(LABEL_PREDICATES)))
+    typed = store.select(
+        f"SELECT ?s ?t ?label WHERE {{ ?s a ?t {_values('?t', kind_of)} {optionals} "
+        f"BIND(COALESCE({first}) AS ?label) FILTER(BOUND(?label)) }}"
+    )
+    labels: dict[str, str] = {}
+    for row in typed:
+        labels.setdefault(str(row["s"]), str(row["label"]))
     groups: dict[tuple, set] = defaultdict(set)
-    for s, t in data.subject_objects(RDF.type):
-        label = label_of(data, s)
-        if t in kind_of and label:
-            groups[(kind_of[t], " ".join(label.casefold().split()))].add(s)
+    for row in typed:
+        label = labels.get(str(row["s"]))
+        if label:
+            groups[(kind_of[row["t"]], " ".join(label.casefold().split()))].add(row["s"])
     for (kind, _label), nodes in groups.items():
         if len(nodes) > 1:
             for node in sorted(nodes):
@@ -301,14 +532,29 @@ def _named_kinds(ontology: Graph) -> dict[URIRef, URIRef]:
     return kinds
 
 
-def _locate(finding: Finding, sources: Sources) -> Finding:
-    described_in = sources.file_describing(finding.focus, roles=("data", "ontology"))
-    if described_in is None:
-        return finding
-    return Finding(
-        **{
-            **asdict(finding),
-            "file": described_in.relpath,
-            "line": described_in.line_of(finding.focus),
-        }
-    )
+def locate(findings: list[Finding], sources: Sources, store: Store) -> Iterator[Finding]:
+    """Each finding with the first data or ontology file (and line) describing its focus."""
+    order = {graph_name(f.relpath): f for f in sources.files if f.role in ("data", "ontology")}
+    rank = {name: i for i, name in enumerate(order)}
+    first: dict[str, str] = {}
+    foci = sorted({f.focus for f in findings if "://" in f.focus})
+    for batch in _batches(foci):
+        rows = store.select(
+            f"SELECT DISTINCT ?s ?g WHERE {{ {_values('?s', batch)} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
+        for row in rows:
+            s, g = str(row["s"]), str(row["g"])
+            if g in rank and (s not in first or rank[g] < rank[first[s]]):
+                first[s] = g
+    for finding in findings:
+        described_in = order.get(first.get(finding.focus, ""))
+        if described_in is None:
+            yield finding
+        else:
+            yield Finding(
+                **{
+                    **asdict(finding),
+                    "file": described_in.relpath,
+                    "line": described_in.line_of(finding.focus),
+                }
+            )

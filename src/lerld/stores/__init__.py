@@ -10,6 +10,9 @@ from typing import Protocol
 from rdflib import Graph
 from rdflib.term import Node
 
+from lerld.results import Answer, Formats
+from lerld.settings import Settings
+
 Row = dict[str, Node]
 
 
@@ -21,6 +24,25 @@ class GraphData:
     data: bytes
     media_type: str = "text/turtle"
     base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs on. By default, the published dataset: the default graph
+    is the union of the source graphs, and the source graphs are the named graphs. Lists of
+    graphs (the protocol's default-graph-uri / named-graph-uri) replace it; in_query says
+    the query names its own dataset (FROM / FROM NAMED), which then applies."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    in_query: bool = False
+
+    @property
+    def explicit(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
+
+
+PUBLISHED = Dataset()
 
 
 class Store(Protocol):
@@ -37,6 +59,17 @@ class Store(Protocol):
 
     def select(self, query: str) -> list[Row]: ...
 
+    def query(
+        self,
+        query: str,
+        formats: Formats,
+        dataset: Dataset = PUBLISHED,
+        max_rows: int | None = None,
+    ) -> Answer:
+        """Evaluate a client's query into its answer, serialized in the accepted format for
+        its form, with at most max_rows solutions or triples (truncated says if more
+        existed). Raises MalformedQuery with the parser's message."""
+
     def close(self) -> None: ...
 
 
@@ -45,3 +78,18 @@ def open_store(path: str | None = None) -> Store:
     from lerld.stores.oxigraph import OxigraphStore
 
     return OxigraphStore(path)
+
+
+def store_for(settings: Settings) -> Store:
+    """The store the settings name: a remote SPARQL server (endpoint), else the embedded
+    store (on disk at store_path, or in memory)."""
+    if settings.endpoint:
+        from lerld.stores.remote import RemoteStore
+
+        return RemoteStore(
+            settings.endpoint,
+            settings.update_endpoint,
+            settings.graph_store,
+            query_timeout=settings.sparql_timeout,
+        )
+    return open_store(settings.store_path)

@@ -13,8 +13,19 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from lerld.errors import SourceError
-from lerld.stores import GraphData, Row
+from lerld.errors import MalformedQuery, QueryRejected, SourceError, StoreUnavailable
+from lerld.results import (
+    BINDINGS,
+    BOOLEAN,
+    GRAPH,
+    Answer,
+    Formats,
+    Term,
+    write_bindings,
+    write_boolean,
+)
+from lerld.stores import PUBLISHED, Dataset, GraphData, Row
+from lerld.terms import PREFIXES
 
 _FORMATS = {
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -38,6 +49,78 @@ def to_rdflib(term) -> Node:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"unsupported term {term!r}")
+
+
+def to_term(term) -> Term | None:
+    """A pyoxigraph term as a result Term (None stays None: an unbound variable)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Term("literal", term.value, term.language)
+        datatype = term.datatype.value
+        return Term("literal", term.value, None, None if datatype == str(XSD.string) else datatype)
+    raise QueryRejected("RDF 1.2 triple terms in query results are not supported")
+
+
+def _dataset_options(dataset: Dataset) -> dict:
+    if dataset.explicit:
+        return {
+            "default_graph": [ox.NamedNode(g) for g in dataset.default_graphs],
+            "named_graphs": [ox.NamedNode(g) for g in dataset.named_graphs],
+        }
+    return {"use_default_graph_as_union": not dataset.in_query}
+
+
+def evaluate(
+    store: ox.Store, query: str, formats: Formats, dataset: Dataset, max_rows: int | None
+) -> Answer:
+    """A client's query on a pyoxigraph store, answered in the accepted format."""
+    try:
+        result = store.query(query, **_dataset_options(dataset))
+    except SyntaxError as e:
+        raise MalformedQuery(str(e)) from e
+    except OSError as e:
+        raise StoreUnavailable(f"the store failed to evaluate the query: {e}") from e
+    form = (
+        BOOLEAN
+        if isinstance(result, ox.QueryBoolean)
+        else BINDINGS
+        if isinstance(result, ox.QuerySolutions)
+        else GRAPH
+    )
+    fmt = formats.for_form(form)
+    if fmt is None:
+        return Answer(form, None, None)
+    if form == BOOLEAN:
+        return Answer(form, fmt, write_boolean(fmt, bool(result)), 1)
+    limit = max_rows if max_rows is not None else -1
+    try:
+        if form == BINDINGS:
+            rows = []
+            for solution in result:
+                if len(rows) == limit:
+                    break
+                rows.append(tuple(map(to_term, solution)))
+            truncated = len(rows) == limit and next(result, None) is not None
+            names = [v.value for v in result.variables]
+            return Answer(form, fmt, write_bindings(fmt, names, rows), len(rows), truncated)
+        triples = []
+        for triple in result:
+            if len(triples) == limit:
+                break
+            triples.append(triple)
+        truncated = len(triples) == limit and next(result, None) is not None
+    except OSError as e:
+        raise StoreUnavailable(f"the store failed to evaluate the query: {e}") from e
+    body = ox.serialize(
+        triples, format=ox.RdfFormat.from_media_type(fmt.media_type), prefixes=PREFIXES
+    )
+    return Answer(form, fmt, body, len(triples), truncated)
 
 
 class OxigraphStore:
@@ -64,14 +147,18 @@ class OxigraphStore:
 
     def replace(self, graphs: Sequence[GraphData]) -> None:
         store, directory = self._new_store()
+        # on disk, the bulk loader (it writes sorted files directly); in memory, a plain
+        # load is faster (5.5 s against 8.9 s for a million triples)
+        load = store.load if directory is None else store.bulk_load
         try:
             for g in graphs:
-                store.bulk_load(
-                    g.data,
-                    _FORMATS[g.media_type],
-                    base_iri=g.base_iri,
-                    to_graph=ox.NamedNode(g.name),
-                )
+                options = {"base_iri": g.base_iri, "to_graph": ox.NamedNode(g.name)}
+                try:
+                    load(g.data, _FORMATS[g.media_type], **options)
+                except MemoryError:  # a term longer than load's 16 MiB buffer; it wrote
+                    # nothing (a transaction): the bulk loader has no such limit, and
+                    # validation says what is wrong with so long a term
+                    store.bulk_load(g.data, _FORMATS[g.media_type], **options)
             store.flush()
         except SyntaxError as e:
             _discard(directory)
@@ -102,6 +189,26 @@ class OxigraphStore:
             {name: to_rdflib(value) for name in names if (value := solution[name]) is not None}
             for solution in solutions
         ]
+
+    def query(
+        self,
+        query: str,
+        formats: Formats,
+        dataset: Dataset = PUBLISHED,
+        max_rows: int | None = None,
+    ) -> Answer:
+        return evaluate(self._store, query, formats, dataset, max_rows)
+
+    def for_worker(self) -> OxigraphStore:
+        """The same content for a process forked from this one: in memory, this very store
+        (shared copy-on-write); on disk, a read-only handle of the current directory, since
+        a forked process must not use its parent's database handle."""
+        if self._directory is None:
+            return self
+        view = OxigraphStore.__new__(OxigraphStore)
+        view._root, view._lock, view._retired = None, threading.Lock(), None
+        view._store, view._directory = ox.Store.read_only(str(self._directory)), None
+        return view
 
     def close(self) -> None:
         with self._lock:

@@ -6,30 +6,78 @@ the library are translated to statuses in one place.
 
 from __future__ import annotations
 
+import mmap
+import struct
 import threading
+import time
 from urllib.parse import urlsplit
 
 from flask import Flask, g
 
 from lerld.settings import Settings
 from lerld.snapshot import Snapshot, build_snapshot
+from lerld.web.replay import ReplayCache
+
+_GENERATION = struct.Struct("Q")
+# The longest a worker forked with a new snapshot holds a request until it is published.
+PUBLISH_WAIT = 10.0
 
 
 class SnapshotHolder:
-    """The snapshot being served; replaced whole, read once per request."""
+    """The snapshot being served; replaced whole, read once per request.
+
+    `lerld serve` forks its worker processes from the process that holds this, and never
+    swaps the snapshot of a worker: a new version is served by new workers (lerld.reload).
+    Versions are numbered (`generation`); `published`, in memory that every process forked
+    from here shares, is the generation the server answers with. A worker whose snapshot is
+    newer holds its requests until it is published, so that no answer of the new version is
+    given while old workers still take requests.
+    """
 
     def __init__(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         self._lock = threading.Lock()
+        self.generation = 1
+        self._published = mmap.mmap(-1, _GENERATION.size)
+        self.publish()
 
     @property
     def current(self) -> Snapshot:
         return self._snapshot
 
+    @property
+    def published(self) -> int:
+        return _GENERATION.unpack_from(self._published)[0]
+
     def swap(self, snapshot: Snapshot) -> Snapshot:
+        """Make `snapshot` current, as a new generation not yet published; the old one."""
         with self._lock:
             old, self._snapshot = self._snapshot, snapshot
+            self.generation += 1
         return old
+
+    def publish(self) -> None:
+        """Every process answers with the current generation from now on."""
+        _GENERATION.pack_into(self._published, 0, self.generation)
+
+    def wait_until_published(self, timeout: float = PUBLISH_WAIT) -> None:
+        deadline = time.monotonic() + timeout
+        while self.published < self.generation and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+
+class PublishedGate:
+    """WSGI middleware, outermost: a request waits while this process's snapshot is newer
+    than the published one (a worker forked for a version being switched to)."""
+
+    def __init__(self, app, holder: SnapshotHolder) -> None:
+        self.app = app
+        self.holder = holder
+
+    def __call__(self, environ, start_response):
+        if self.holder.published < self.holder.generation:
+            self.holder.wait_until_published()
+        return self.app(environ, start_response)
 
 
 class BasePathMiddleware:
@@ -52,16 +100,53 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     app = Flask(__name__)
     app.config["LERLD_SETTINGS"] = settings
     app.extensions["lerld"] = SnapshotHolder(snapshot or build_snapshot(settings))
-    app.wsgi_app = BasePathMiddleware(app.wsgi_app, urlsplit(settings.base_uri).path)
+    holder = app.extensions["lerld"]
+    app.wsgi_app = PublishedGate(
+        BasePathMiddleware(
+            ReplayCache(app.wsgi_app, lambda: holder.current.cache),
+            urlsplit(settings.base_uri).path,
+        ),
+        holder,
+    )
 
-    from lerld.web import http, linkeddata, pages
+    from lerld.web import dataset, http, linkeddata, pages, sparql
+    from lerld.web.map import blueprint as map_blueprint
 
     http.install(app)
     app.register_blueprint(linkeddata.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(map_blueprint)
+    app.register_blueprint(dataset.blueprint)
 
     @app.before_request
     def hold_snapshot() -> None:
         g.snapshot = app.extensions["lerld"].current
 
     return app
+
+
+# --- switching to a new snapshot (lerld.reload drives these, in the serving process) -------
+
+
+def stage(app: Flask, snapshot: Snapshot) -> Snapshot:
+    """Make `snapshot` the one that processes forked from now on serve (not yet published),
+    and start its query processes; returns the snapshot it replaces."""
+    from lerld.web.sparql import start_query_workers
+
+    old = app.extensions["lerld"].swap(snapshot)
+    start_query_workers(app)
+    return old
+
+
+def publish(app: Flask) -> None:
+    """Let the processes forked with the staged snapshot answer."""
+    app.extensions["lerld"].publish()
+
+
+def retire(snapshot: Snapshot) -> None:
+    """Free what a snapshot no process serves any more: its query processes and its store."""
+    from lerld.web.sparql import stop_query_workers
+
+    stop_query_workers(snapshot)
+    snapshot.store.close()

@@ -7,17 +7,38 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
+from rdflib import Graph
 from werkzeug.exceptions import HTTPException, NotAcceptable
+from werkzeug.http import HTTP_STATUS_CODES
 
-from lerld.errors import LerldError
+from lerld import representations
+from lerld.errors import (
+    LerldError,
+    MalformedQuery,
+    QueryRejected,
+    QueryTimeout,
+    StoreUnavailable,
+    UnknownQuery,
+)
 from lerld.formats import DOCUMENT_FORMATS, HTML, Format, negotiate
+from lerld.jsonld import CONTEXT_PATH
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 JSONLD_CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
+# The HTTP status of each error the library raises while answering a request.
+STATUS_OF: dict[type[LerldError], int] = {
+    MalformedQuery: 400,
+    QueryRejected: 403,
+    UnknownQuery: 404,
+    QueryTimeout: 504,
+    StoreUnavailable: 503,
+}
+# Seconds a client should wait before trying again when the store is unavailable.
+RETRY_AFTER = 5
 
 
 class NoAcceptableFormat(NotAcceptable):
@@ -86,6 +107,37 @@ def respond(
     return response.make_conditional(request)
 
 
+def context_url() -> str:
+    """The URL of lerld's JSON-LD context, under the base URI."""
+    return current_app.config["LERLD_SETTINGS"].base_uri + CONTEXT_PATH
+
+
+def graph_document(
+    path: str,
+    explicit: Format | None,
+    graph: Callable[[], Graph],
+    page: Callable[[Graph], str],
+) -> Response:
+    """A document whose every representation comes from one graph: HTML is page(graph), the
+    RDF formats serialize it. Rendered once per snapshot and format."""
+    fmt = choose_format(explicit)
+
+    def render() -> Representation:
+        data = graph()
+        if fmt == HTML:
+            return Representation(page(data).encode("utf-8"), fmt)
+        return Representation(
+            representations.serialize(data, fmt, g.snapshot.context, context_url()), fmt
+        )
+
+    return respond(
+        cached((path, fmt.key), render),
+        path,
+        negotiated=explicit is None,
+        context_url=context_url(),
+    )
+
+
 def wants_html() -> bool:
     accept = request.headers.get("Accept")
     return negotiate(accept, (HTML,)) is not None and negotiate(accept) == HTML
@@ -108,6 +160,10 @@ def error_response(
     return response
 
 
+def status_of(error: LerldError) -> int:
+    return next((code for kind, code in STATUS_OF.items() if isinstance(error, kind)), 500)
+
+
 def not_acceptable(formats: Sequence[Format] = DOCUMENT_FORMATS) -> Response:
     available = ", ".join(f.media_type for f in formats)
     return Response(
@@ -123,7 +179,8 @@ def common_headers(response: Response) -> Response:
     headers = response.headers
     headers["Access-Control-Allow-Origin"] = "*"
     headers["Access-Control-Expose-Headers"] = (
-        "Link, ETag, Last-Modified, Content-Location, Location"
+        "Link, ETag, Last-Modified, Content-Location, Location, Retry-After, "
+        "SPARQL-Time-Limit, SPARQL-Max-Rows, SPARQL-Max-Body, SPARQL-Results-Truncated"
     )
     headers["X-Content-Type-Options"] = "nosniff"
     response.vary.add("Accept")
@@ -153,4 +210,6 @@ def install(app: Flask) -> None:
 
     @app.errorhandler(LerldError)
     def handle_lerld(error: LerldError) -> Response:
-        return error_response(500, "Internal Server Error", str(error))
+        status = status_of(error)
+        extra = {"Retry-After": str(RETRY_AFTER)} if status == 503 else None
+        return error_response(status, HTTP_STATUS_CODES[status], str(error), extra)

@@ -3,25 +3,26 @@ or extension, the vocabulary (/ns, /ns/<version>, /ns/context.jsonld) and the sh
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, redirect
+from collections.abc import Callable
 
-from lerld import describe, representations
-from lerld.formats import HTML, JSONLD, split_extension
-from lerld.jsonld import CONTEXT_PATH, dumps
+from flask import Blueprint, Response, abort, current_app, g, redirect
+from rdflib import Graph
+
+from lerld import describe
+from lerld.formats import JSONLD, Format, split_extension
+from lerld.jsonld import dumps
 from lerld.snapshot import graph_name
 from lerld.terms import is_entity_path
 from lerld.web import pages
-from lerld.web.http import Representation, cached, choose_format, respond
+from lerld.web.http import Representation, cached, graph_document, respond
 
 blueprint = Blueprint("linkeddata", __name__)
+# https://w3id.org/ler/ns/alignment, the ontology of ontology/alignment.ttl
+ALIGNMENT = "alignment"
 
 
 def base_uri() -> str:
     return current_app.config["LERLD_SETTINGS"].base_uri
-
-
-def context_url() -> str:
-    return base_uri() + CONTEXT_PATH
 
 
 def entity_iri(stem: str) -> str:
@@ -45,57 +46,47 @@ def thing(rest: str) -> Response:
 def document(rest: str) -> Response:
     stem, explicit = split_extension(rest)
     iri = entity_iri(stem)
-    fmt = choose_format(explicit)
-    path = f"/doc/{stem}"
-
-    def render() -> Representation:
-        graph = describe.describe(g.snapshot.store, iri)
-        if fmt == HTML:
-            return Representation(pages.entity_page(iri, graph).encode("utf-8"), fmt)
-        return Representation(
-            representations.serialize(graph, fmt, g.snapshot.context, context_url()), fmt
-        )
-
-    return respond(
-        cached((path, fmt.key), render),
-        path,
-        negotiated=explicit is None,
-        context_url=context_url(),
+    return graph_document(
+        f"/doc/{stem}",
+        explicit,
+        lambda: describe.describe(g.snapshot.store, iri),
+        lambda graph: pages.entity_page(iri, graph),
     )
 
 
-def graphs_document(path: str, prefix: str, explicit, title: str) -> Response:
+def source_graphs(prefix: str) -> Graph:
+    """The union of the source graphs whose name starts with `prefix`."""
+    names = [name for name in g.snapshot.graphs if name.startswith(prefix)]
+    return g.snapshot.store.construct(
+        "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?g { "
+        + " ".join(f"<{n}>" for n in names)
+        + " } GRAPH ?g { ?s ?p ?o } }"
+    )
+
+
+def graphs_document(
+    path: str, prefix: str, explicit, page: Callable[[str, Graph], str]
+) -> Response:
     """A document made of whole source graphs (the vocabulary, the shapes)."""
-    fmt = choose_format(explicit)
-
-    def render() -> Representation:
-        names = [name for name in g.snapshot.graphs if name.startswith(prefix)]
-        graph = g.snapshot.store.construct(
-            "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?g { "
-            + " ".join(f"<{n}>" for n in names)
-            + " } GRAPH ?g { ?s ?p ?o } }"
-        )
-        if fmt == HTML:
-            return Representation(pages.graph_page(title, path, graph).encode("utf-8"), fmt)
-        return Representation(
-            representations.serialize(graph, fmt, g.snapshot.context, context_url()), fmt
-        )
-
-    return respond(
-        cached((path, fmt.key), render),
-        path,
-        negotiated=explicit is None,
-        context_url=context_url(),
+    return graph_document(
+        path, explicit, lambda: source_graphs(prefix), lambda data: page(path, data)
     )
+
+
+def named_format(name: str, extension: str | None) -> Format | None:
+    """The format a document of a fixed name is asked in (/ns.ttl: Turtle; /ns: None, to be
+    negotiated); 404 for an extension that is not a format's."""
+    stem, explicit = split_extension(f"{name}.{extension}" if extension else name)
+    if stem != name:
+        abort(404)
+    return explicit
 
 
 @blueprint.get("/ns")
 @blueprint.get("/ns.<extension>")
 def vocabulary(extension: str | None = None) -> Response:
-    stem, explicit = split_extension(f"ns.{extension}" if extension else "ns")
-    if stem != "ns":
-        abort(404)
-    return graphs_document("/ns", graph_name("ontology/"), explicit, "LER Ecosystem Vocabulary")
+    explicit = named_format("ns", extension)
+    return graphs_document("/ns", graph_name("ontology/"), explicit, pages.vocabulary_page)
 
 
 @blueprint.get("/ns/<path:rest>")
@@ -103,15 +94,22 @@ def vocabulary_version(rest: str) -> Response:
     if rest == "context.jsonld":
         return json_context()
     stem, explicit = split_extension(rest)
+    if stem == ALIGNMENT:
+        # the alignment module's own graph; its page is the vocabulary's documentation,
+        # which gives every term's alignments
+        return graphs_document(
+            f"/ns/{stem}",
+            graph_name(f"ontology/{ALIGNMENT}.ttl"),
+            explicit,
+            lambda path, _: pages.vocabulary_page(path, source_graphs(graph_name("ontology/"))),
+        )
     if stem != current_version():
         abort(
             404,
             description=f"Version {stem} of the vocabulary is not published here; "
             f"the current version is {current_version()}.",
         )
-    return graphs_document(
-        f"/ns/{stem}", graph_name("ontology/"), explicit, "LER Ecosystem Vocabulary"
-    )
+    return graphs_document(f"/ns/{stem}", graph_name("ontology/"), explicit, pages.vocabulary_page)
 
 
 def current_version() -> str:
@@ -129,9 +127,5 @@ def json_context() -> Response:
 @blueprint.get("/shapes")
 @blueprint.get("/shapes.<extension>")
 def shapes(extension: str | None = None) -> Response:
-    stem, explicit = split_extension(f"shapes.{extension}" if extension else "shapes")
-    if stem != "shapes":
-        abort(404)
-    return graphs_document(
-        "/shapes", graph_name("shapes/"), explicit, "SHACL shapes of the LER data"
-    )
+    explicit = named_format("shapes", extension)
+    return graphs_document("/shapes", graph_name("shapes/"), explicit, pages.shapes_page)

@@ -1,46 +1,85 @@
-"""HTML pages for people: the home page and the page of every document.
+"""HTML pages for people: the home page, the catalogue pages (stakeholders, glossary,
+resources, technical guidance, LERs explained, organizations, initiatives, topics), the page
+of every entity document, the vocabulary documentation and the shapes.
 
-Pages are built from plain view-models (dicts of strings and links) that the Jinja2
-templates render with autoescaping; the page's data is embedded as schema.org JSON-LD.
+Pages are rendered from plain view-models (pagedata, vocabdoc) by Jinja2 templates with
+autoescaping; each embeds its data as schema.org JSON-LD and links to its other formats.
+Catalogue pages are documents too: /glossary.ttl is the graph the glossary page shows.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from flask import Blueprint, Flask, Response, abort, current_app, g, render_template, request
+from rdflib import RDFS, BNode, Graph, Literal, URIRef
+from werkzeug.routing import Map
 
-from flask import Blueprint, current_app, g, render_template
-from rdflib import RDF, BNode, Graph, Literal, URIRef
-
-from lerld.formats import DOCUMENT_FORMATS
-from lerld.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER, shorten
+from lerld import describe, vocabdoc
+from lerld.formats import DOCUMENT_FORMATS, split_extension
+from lerld.sources import source_of
+from lerld.terms import LABEL_PREDICATES, shorten
+from lerld.web import pagedata
+from lerld.web.http import graph_document
 
 blueprint = Blueprint("pages", __name__)
 
-# The schema.org type a search engine should see for each kind of entity.
-SCHEMA_TYPES = {
-    LER.Organization: "Organization",
-    LER.Initiative: "Project",
-    LER.Project: "Project",
-    LER.Programme: "Project",
-    LER.Network: "Project",
-    LER.StandardsEffort: "Project",
-    LER.Report: "Report",
-    LER.Resource: "CreativeWork",
-    LER.Guidance: "Article",
-    LER.Quote: "Quotation",
-    LER.TechnicalStandard: "CreativeWork",
-    LER.GlossaryTerm: "DefinedTerm",
-}
+# The site's navigation; an entry shows only when its URL is served (other blueprints add
+# /sparql and /map).
+NAVIGATION: tuple[tuple[str, str], ...] = (
+    ("/stakeholders", "Stakeholders"),
+    ("/lers-explained", "LERs explained"),
+    ("/technical-guidance", "Technical guidance"),
+    ("/glossary", "Glossary"),
+    ("/resources", "Resources"),
+    ("/organizations", "Organizations"),
+    ("/initiatives", "Initiatives"),
+    ("/topics", "Topics"),
+    ("/map", "Map"),
+    ("/ns", "Vocabulary"),
+    ("/sparql", "SPARQL"),
+)
+
+
+def document_path() -> str:
+    """The path of the document being served, without its extension: the stem its other
+    formats hang off (/doc/x -> /doc/x.ttl; the home page is /index)."""
+    stem, _ = split_extension(request.path)
+    return "/index" if stem == "/" else stem
+
+
+def settings():
+    return current_app.config["LERLD_SETTINGS"]
+
+
+# Where the IRIs we publish are served, relative to the base URI.
+LOCAL_PATHS: tuple[tuple[str, str], ...] = (
+    ("id/", "/doc/"),
+    ("ns#", "/ns#"),
+    ("ns/", "/ns/"),
+    ("shapes#", "/shapes#"),
+)
+LOCAL_DOCUMENTS = {"ns": "/ns", "shapes": "/shapes"}
+
+
+def href(iri: str) -> str | None:
+    """Where a link to an IRI goes: the local page of what we publish, the IRI itself for
+    other http(s) IRIs, and nowhere for anything else (no javascript:, data:, file: links)."""
+    base = settings().base_uri
+    rest = iri[len(base) :] if iri.startswith(base) else None
+    if rest in LOCAL_DOCUMENTS:
+        return LOCAL_DOCUMENTS[rest]
+    for prefix, local in LOCAL_PATHS:
+        if rest is not None and rest.startswith(prefix):
+            return local + rest[len(prefix) :]
+    return iri if iri.startswith(("http://", "https://")) else None
+
+
+# --- helpers other blueprints use (the map) ----------------------------------------------
 
 
 def local_link(iri: str) -> str | None:
-    """The local document path of an IRI we publish, or None for foreign IRIs."""
-    base = current_app.config["LERLD_SETTINGS"].base_uri
-    if iri.startswith(base + "id/"):
-        return "/doc/" + iri[len(base) + 3 :]
-    if iri.startswith(base + "ns#") or iri == base + "ns":
-        return "/ns" + iri[len(base) + 2 :]
-    return None
+    """The local path of an IRI we publish, or None for foreign IRIs."""
+    link = href(iri)
+    return link if link and link.startswith("/") else None
 
 
 def label(graph: Graph, node) -> str:
@@ -58,10 +97,8 @@ def value_view(graph: Graph, node) -> dict:
     if isinstance(node, BNode):
         return {"text": "(anonymous)"}
     iri = str(node)
-    href = local_link(iri)
-    if href is None and iri.startswith(("http://", "https://")):
-        href = iri
-    return {"text": label(graph, node) if href else iri, "href": href, "iri": iri}
+    link = href(iri)
+    return {"text": label(graph, node) if link else iri, "href": link, "iri": iri}
 
 
 def alternates(path: str) -> list[dict]:
@@ -71,100 +108,212 @@ def alternates(path: str) -> list[dict]:
     ]
 
 
-def structured_data(graph: Graph, iri: URIRef) -> dict:
-    """The schema.org description of a thing, for search engines."""
-    types = set(graph.objects(iri, RDF.type))
-    schema_type = next((SCHEMA_TYPES[t] for t in SCHEMA_TYPES if t in types), "Thing")
-    data = {
-        "@context": "https://schema.org",
-        "@type": schema_type,
-        "@id": str(iri),
-        "name": label(graph, iri),
-    }
-    for predicate in DESCRIPTION_PREDICATES:
-        value = graph.value(iri, predicate)
-        if value is not None:
-            data["description"] = str(value)
-            break
+# --- schema.org structured data ----------------------------------------------------------
+
+SCHEMA_ORG = "https://schema.org"
+
+
+def thing_data(card: pagedata.Card) -> dict:
+    data = {"@type": card.kind.schema_type, "name": card.ref.label}
+    if card.ref.iri:
+        data["@id"] = card.ref.iri
+    if card.text:
+        data["description"] = card.text
+    if card.url:
+        data["url"] = card.url
     return data
 
 
-def properties_view(graph: Graph, subject) -> list[dict]:
-    rows: dict[str, list] = defaultdict(list)
-    for predicate, obj in graph.predicate_objects(subject):
-        rows[str(predicate)].append(value_view(graph, obj))
-    return [
-        {
-            "predicate": value_view(graph, URIRef(p)),
-            "values": sorted(values, key=lambda v: v["text"]),
-        }
-        for p, values in sorted(rows.items(), key=lambda item: shorten(item[0]))
-    ]
+def entity_data(view: pagedata.EntityView) -> dict:
+    """What a search engine should know about an entity, in schema.org terms."""
+    data = {
+        "@context": SCHEMA_ORG,
+        "@type": view.kind.schema_type,
+        "@id": view.iri,
+        "name": view.title,
+    }
+    if view.text:
+        data["description"] = view.text
+    if view.quote:
+        data["text"], data["creditText"] = view.quote, view.attribution
+    if view.modified:
+        data["dateModified"] = view.modified
+    for row in view.overview:
+        if row.label == "Also known as":
+            data["alternateName"] = [v.label for v in row.values]
+        if row.label == "Website":
+            data["url"] = row.values[0].label
+    authors = view.section("out-ler:author")
+    if authors:
+        data["author"] = [
+            {"@type": "Organization", "@id": c.ref.iri, "name": c.ref.label}
+            for group in authors.groups
+            for c in group.cards
+        ]
+    return data
+
+
+def catalogue_data(view: pagedata.CatalogueView, schema_type: str) -> dict:
+    cards = [c for s in view.sections for group in s.groups for c in group.cards]
+    items = [thing_data(c) for c in cards]
+    data = {"@context": SCHEMA_ORG, "@type": schema_type, "name": view.title}
+    if view.intro:
+        data["description"] = view.intro
+    if schema_type == "DefinedTermSet":
+        data["hasDefinedTerm"] = items
+    elif schema_type == "WebSite":
+        data["about"] = items
+    else:
+        data["itemListElement"] = [
+            {"@type": "ListItem", "position": i, "item": item} for i, item in enumerate(items, 1)
+        ]
+    return data
+
+
+# --- entity pages ------------------------------------------------------------------------
+
+
+def edit_links(iri: str) -> list[dict]:
+    """'Suggest an edit' links to the source files that describe an entity."""
+    paths = [source_of(name) for name in describe.source_graphs(g.snapshot.store, iri)]
+    template = settings().edit_url
+    return [{"path": p, "href": template.format(path=p)} for p in paths if p]
 
 
 def entity_page(iri: str, graph: Graph) -> str:
-    """The page of one entity: its label, types, description and every statement."""
-    node = URIRef(iri)
-    path = local_link(iri) or "/"
+    """The page of one entity: what it is, what it links to and what links to it."""
+    view = pagedata.entity_view(g.snapshot.store, iri, graph, href)
+    template = "stakeholder.html" if view.kind.key == "stakeholder" else "entity.html"
     return render_template(
-        "entity.html",
-        title=label(graph, node),
-        iri=iri,
-        types=[value_view(graph, t) for t in sorted(graph.objects(node, RDF.type))],
-        properties=properties_view(graph, node),
+        template,
+        title=view.title,
+        view=view,
+        edits=edit_links(iri),
+        alternates=alternates(document_path()),
+        structured_data=entity_data(view),
+    )
+
+
+# --- catalogue pages ---------------------------------------------------------------------
+
+
+def catalogue_page(catalogue: pagedata.Catalogue, graph: Graph) -> str:
+    view = catalogue.view(graph, href)
+    return render_template(
+        "home.html" if catalogue.name == "index" else "catalogue.html",
+        title=view.title,
+        view=view,
+        alternates=alternates(document_path()),
+        structured_data=(
+            [catalogue_data(view, catalogue.schema_type), home_dataset()]
+            if catalogue.name == "index"
+            else catalogue_data(view, catalogue.schema_type)
+        ),
+    )
+
+
+def home_dataset() -> dict:
+    """The schema.org Dataset the home page embeds (Google Dataset Search reads it)."""
+    from lerld.web.dataset import schema_org_dataset  # it renders the VoID page with ours
+
+    return schema_org_dataset()
+
+
+def catalogue_response(catalogue: pagedata.Catalogue, extension: str | None) -> Response:
+    name = f"{catalogue.name}.{extension}" if extension else catalogue.name
+    stem, explicit = split_extension(name)
+    if stem != catalogue.name:
+        abort(404)
+    path = "/" + catalogue.name
+    return graph_document(
+        path,
+        explicit,
+        lambda: catalogue.graph(g.snapshot.store),
+        lambda graph: catalogue_page(catalogue, graph),
+    )
+
+
+def register_catalogue(catalogue: pagedata.Catalogue) -> None:
+    def view(extension: str | None = None) -> Response:
+        return catalogue_response(catalogue, extension)
+
+    endpoint = catalogue.name.replace("-", "_")
+    if catalogue.name == "index":  # the home page is / as well as /index
+        blueprint.add_url_rule("/", "home", view)
+    blueprint.add_url_rule(f"/{catalogue.name}", endpoint, view)
+    blueprint.add_url_rule(f"/{catalogue.name}.<extension>", endpoint + "_format", view)
+
+
+for _catalogue in pagedata.CATALOGUES:
+    register_catalogue(_catalogue)
+
+
+# --- the vocabulary and the shapes -------------------------------------------------------
+
+
+def vocabulary_page(path: str, graph: Graph) -> str:
+    """The vocabulary's documentation (/ns and its version IRI), made from the ontology."""
+    examples = vocabdoc.find_examples(g.snapshot.store, graph)
+    doc = vocabdoc.vocabulary_view(graph, examples, href)
+    return render_template(
+        "vocabulary.html",
+        title=doc.title,
+        doc=doc,
+        path=path,
         alternates=alternates(path),
-        structured_data=structured_data(graph, node),
-    )
-
-
-def graph_page(title: str, path: str, graph: Graph) -> str:
-    """A page listing every subject of a whole graph (the vocabulary, the shapes)."""
-    subjects = sorted(
-        {s for s in graph.subjects() if isinstance(s, URIRef)}, key=lambda s: shorten(str(s))
-    )
-    return render_template(
-        "graph.html",
-        title=title,
-        subjects=[
-            {
-                "id": shorten(str(s)),
-                "iri": str(s),
-                "label": label(graph, s),
-                "properties": properties_view(graph, s),
-            }
-            for s in subjects
-        ],
-        alternates=alternates(path),
-        structured_data={"@context": "https://schema.org", "@type": "Dataset", "name": title},
-    )
-
-
-@blueprint.get("/")
-def home() -> str:
-    store = g.snapshot.store
-    groups = store.select(
-        """SELECT ?g ?label ?definition WHERE {
-             ?g a <https://w3id.org/ler/ns#StakeholderGroup> ;
-                <http://www.w3.org/2004/02/skos/core#prefLabel> ?label ;
-                <https://w3id.org/ler/ns#position> ?pos .
-             OPTIONAL { ?g <http://www.w3.org/2004/02/skos/core#definition> ?definition }
-           } ORDER BY ?pos"""
-    )
-    return render_template(
-        "home.html",
-        title="LER Ecosystem Map",
-        groups=[
-            {
-                "href": local_link(str(r["g"])),
-                "label": str(r["label"]),
-                "definition": str(r.get("definition", "")),
-            }
-            for r in groups
-        ],
-        alternates=[],
         structured_data={
-            "@context": "https://schema.org",
-            "@type": "WebSite",
-            "name": "LER Ecosystem Map",
+            "@context": SCHEMA_ORG,
+            "@type": "DefinedTermSet",
+            "@id": doc.iri,
+            "name": doc.title,
+            "description": doc.description,
+            "version": doc.version,
+            "hasDefinedTerm": [
+                {"@type": "DefinedTerm", "@id": t.iri, "name": t.label, "termCode": t.curie}
+                for t in doc.classes + doc.properties
+            ],
         },
     )
+
+
+def shapes_page(path: str, graph: Graph) -> str:
+    """The shapes' documentation; the things they name (stages, schemes) by their labels."""
+    iris = {str(o) for o in graph.objects() if isinstance(o, URIRef)}
+    labelled = graph + Graph()
+    for iri, name in vocabdoc.labels(g.snapshot.store, iris).items():
+        labelled.add((URIRef(iri), RDFS.label, Literal(name)))
+    doc = vocabdoc.shapes_view(labelled, href)
+    return render_template(
+        "shapes.html",
+        title=doc.title,
+        doc=doc,
+        alternates=alternates(path),
+        structured_data={
+            "@context": SCHEMA_ORG,
+            "@type": "CreativeWork",
+            "@id": doc.iri,
+            "name": doc.title,
+            "description": doc.description,
+            "version": doc.version,
+        },
+    )
+
+
+# --- every page ------------------------------------------------------------------------
+
+
+def served(url_map: Map, path: str) -> bool:
+    adapter = url_map.bind("localhost")
+    return adapter.test(path, method="GET")
+
+
+def navigation(app: Flask) -> list[dict]:
+    return [{"href": p, "label": text} for p, text in NAVIGATION if served(app.url_map, p)]
+
+
+@blueprint.app_context_processor
+def site() -> dict:
+    app = current_app._get_current_object()
+    if "lerld.navigation" not in app.extensions:
+        app.extensions["lerld.navigation"] = navigation(app)
+    return {"navigation": app.extensions["lerld.navigation"]}

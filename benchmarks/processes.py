@@ -1,0 +1,147 @@
+"""Real processes for the benchmarks: servers on loopback for the length of a block, and
+commands timed with their peak memory. Every process started here is stopped here, also
+on errors: terminate, wait, then kill what is left of its process group."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Server:
+    """A running server: its process, base URL and how long it took to answer first."""
+
+    process: subprocess.Popen
+    url: str
+    startup_s: float
+
+    def rss_mib(self) -> dict[str, float]:
+        """Peak RSS of the server's first process and current RSS of the processes it
+        started (workers share the loaded store copy-on-write, so this overcounts)."""
+        return {
+            "peak_main": _status_kib(self.process.pid, "VmHWM") / 1024,
+            "children_now": sum(_status_kib(p, "VmRSS") for p in _children(self.process.pid))
+            / 1024,
+        }
+
+
+def _status_kib(pid: int, field: str) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return float(line.split()[1])
+    except OSError:
+        pass
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            found.append(int(child))
+            found.extend(_children(int(child)))
+    except OSError:
+        pass
+    return found
+
+
+def wait_until_answers(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"{process.args[:3]}... exited with {process.returncode}:\n{log.read_text()[-3000:]}"
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"{url} did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """terminate -> wait -> kill, then whatever is left in the process's own group."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def server(
+    command: Sequence[str],
+    probe_url: str,
+    log: Path,
+    env: dict | None = None,
+    timeout: float = 900,
+) -> Iterator[Server]:
+    """A server in its own process group, until the block ends; timed to its first answer."""
+    started = time.perf_counter()
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            list(command),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
+    try:
+        wait_until_answers(probe_url, process, timeout, log)
+        base = probe_url.split("/", 3)
+        yield Server(process, "/".join(base[:3]), time.perf_counter() - started)
+    finally:
+        stop(process)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A command run to its end: wall time, peak RSS, exit status."""
+
+    seconds: float
+    peak_rss_mib: float
+    returncode: int
+    output: str
+
+
+def measured(command: Sequence[str], env: dict | None = None, timeout: float = 1800) -> Measured:
+    """Run a command to completion; its own peak RSS comes from the kernel (wait4)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(
+            list(command),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
+        timer = threading.Timer(timeout, stop, (process,))
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        output = out.read().decode(errors="replace")
+    return Measured(seconds, usage.ru_maxrss / 1024, process.returncode, output)

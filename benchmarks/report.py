@@ -1,0 +1,124 @@
+"""benchmarks/RESULTS.md from a run's figures: the goals, then every figure by size, then
+the engineer's notes (benchmarks/notes.md: where the time goes, what each goal needs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+NOTES = Path(__file__).resolve().parent / "notes.md"
+GOALS = (
+    ("sparql_vs_oxigraph", "SPARQL: geomean of lerld/Oxigraph median latency", "<=", 1.5),
+    ("deref_vs_nginx", "Dereferencing: lerld/nginx requests per second", ">=", 0.25),
+    ("deref_p99_ms", "Dereferencing: lerld p99 latency (ms)", "<=", 20.0),
+    ("deref_growth_1m_vs_10k", "Dereferencing: p50 at the largest size / at 10k", "<=", 1.3),
+    (
+        "startup_vs_oxigraph_load",
+        "Start-up to first answer / oxigraph load (warm cache)",
+        "<=",
+        3.0,
+    ),
+    ("startup_peak_rss_mib", "Start-up peak RSS (MiB)", "<=", 2048.0),
+)
+
+
+def _met(value: float, op: str, goal: float) -> str:
+    ok = value <= goal if op == "<=" else value >= goal
+    return "met" if ok else "**missed**"
+
+
+def _f(value, digits: int = 2) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.{digits}f}"
+
+
+def write_report(results: dict, path: Path) -> None:
+    ratios = results["ratios"]
+    m = results["machine"]
+    lines = [
+        "# lerld benchmarks at scale",
+        "",
+        f"Command: `{results['command']}` — {results['duration_s'] / 60:.1f} minutes. "
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_mib']:,} MiB, Linux "
+        f"{m['kernel']}, Python {m['python']}. Load average at start "
+        f"{m['load_average_at_start']}, at end {m['load_average_at_end']} (a shared machine: "
+        "other engineers' test suites ran alongside; ratios are measured in the same run, "
+        "taking turns, so that noise hits both sides).",
+        "",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
+        "",
+        f"## Goals (at {ratios['measured_at']} triples)",
+        "",
+        "| goal | measured | target | |",
+        "|---|---:|---:|---|",
+    ]
+    for key, label, op, goal in GOALS:
+        lines.append(
+            f"| {label} | {_f(ratios[key])} | {op} {goal:g} | {_met(ratios[key], op, goal)} |"
+        )
+    lines += [
+        f"| Start-up with validation (cold cache) / oxigraph load | "
+        f"{_f(ratios['startup_cold_vs_oxigraph_load'])} | (information) | |",
+        "",
+        "## Start-up (seconds; peak RSS in MiB)",
+        "",
+        "| size | oxigraph load | lerld validate cold | lerld validate warm | lerld serve cold | "
+        "lerld serve warm | serve peak RSS | validate peak RSS | oxigraph load RSS |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, size in results["sizes"].items():
+        s = size["startup"]
+        lines.append(
+            f"| {label} | {_f(s['oxigraph_load']['seconds'])} | {_f(s['validate_cold']['seconds'])} | "
+            f"{_f(s['validate_warm']['seconds'])} | {_f(s['serve_cold']['seconds'])} | "
+            f"{_f(s['serve_warm']['seconds'])} | {_f(s['serve_warm']['peak_rss_mib'], 0)} | "
+            f"{_f(s['validate_cold']['peak_rss_mib'], 0)} | {_f(s['oxigraph_load']['peak_rss_mib'], 0)} |"
+        )
+    lines += [
+        "",
+        "## Dereferencing (wrk, 32 connections, mixed 303 / Turtle / JSON-LD / HTML)",
+        "",
+        "| size | lerld req/s | p50 ms | p99 ms | nginx req/s | p50 ms | p99 ms | lerld/nginx | "
+        "cold Turtle / JSON-LD / HTML median ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for label, size in results["sizes"].items():
+        d = size["deref"]
+        cold = " / ".join(_f(sorted(v)[len(v) // 2], 1) for v in d["cold_ms"].values())
+        lines.append(
+            f"| {label} | {_f(d['lerld']['requests_per_s'], 0)} | {_f(d['lerld']['p50_ms'])} | "
+            f"{_f(d['lerld']['p99_ms'])} | {_f(d['nginx']['requests_per_s'], 0)} | "
+            f"{_f(d['nginx']['p50_ms'])} | {_f(d['nginx']['p99_ms'])} | {_f(d['lerld_vs_nginx'])} | {cold} |"
+        )
+    for label, size in results["sizes"].items():
+        sp = size["sparql"]
+        lines += [
+            "",
+            f"## SPARQL at {label} ({size['synth']['output']})",
+            "",
+            "| query | lerld median | p95 | Oxigraph median | p95 | rdflib median | p95 | lerld/Oxigraph | answer bytes |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for q in sp["queries"]:
+            r = q["rdflib"]
+            rd = (_f(r["median_ms"]), _f(r["p95_ms"])) if r else (q["rdflib_note"] or "-", "")
+            lines.append(
+                f"| {q['query']} | {_f(q['lerld']['median_ms'])} | {_f(q['lerld']['p95_ms'])} | "
+                f"{_f(q['oxigraph']['median_ms'])} | {_f(q['oxigraph']['p95_ms'])} | {rd[0]} | {rd[1]} | "
+                f"{_f(q['lerld_vs_oxigraph'])} | {q['answer_bytes']:,} |"
+            )
+        s = sp["summary"]
+        lines += [
+            "",
+            f"Overall (geometric means over {s['queries']} queries): lerld median "
+            f"{_f(s['lerld_geomean_median_ms'])} ms, p95 {_f(s['lerld_geomean_p95_ms'])} ms; "
+            f"Oxigraph median {_f(s['oxigraph_geomean_median_ms'])} ms, p95 "
+            f"{_f(s['oxigraph_geomean_p95_ms'])} ms; lerld/Oxigraph "
+            f"{_f(s['lerld_vs_oxigraph_geomean'])}; rdflib/Oxigraph "
+            f"{_f(s['rdflib_vs_oxigraph_geomean'])} over {s['rdflib_queries_answered']} queries "
+            f"it answered ({sp['rdflib']}).",
+        ]
+    lines += ["", "All figures: `benchmarks/results.json`.", ""]
+    if NOTES.exists():
+        lines += [NOTES.read_text()]
+    path.write_text("\n".join(lines))

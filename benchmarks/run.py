@@ -1,0 +1,341 @@
+"""The benchmark run: `python -m benchmarks [--quick]` (or benchmarks/run.sh).
+
+At each size (10k, 100k and 1M triples; --quick: 10k and 100k) it writes a synthetic
+project (`lerld synth`, fixed seed) and measures, in one run on this machine:
+
+- start-up: `oxigraph load` of the project's files; `lerld validate` with an empty
+  validation cache (cold) and with the cache of that run (warm); `lerld serve` from start
+  to first answer, cold and warm; wall time and peak RSS of each;
+- SPARQL: the named queries and six common query shapes against `lerld serve`, a plain
+  `oxigraph serve` holding the same files, and rdflib (benchmarks/sparql_scale.py);
+- dereferencing: wrk at 32 connections, mixed entity requests, against `lerld serve` and
+  nginx serving `lerld build` output (benchmarks/deref.py), plus first-request latencies.
+
+Then it writes benchmarks/results.json (every figure, machine facts, tool versions, the
+four goal ratios) and benchmarks/RESULTS.md (benchmarks/report.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from benchmarks import deref, sparql_scale
+from benchmarks.processes import measured, server
+from benchmarks.report import write_report
+from benchmarks.sparql_named_queries import free_port, oxigraph_server
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SIZES = {"tiny": 3_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+FULL = ("10k", "100k", "1M")
+QUICK = ("10k", "100k")
+SEED = 20261123
+PROBE = "/doc/stakeholder/employers.ttl"
+RDFLIB_MAX_TRIPLES = 100_000
+RDFLIB_LIMIT_S = 10.0
+DEREF_SAMPLE = 250
+COLD_SAMPLE = 15
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+
+
+def lerld(*args: str) -> list[str]:
+    return [sys.executable, "-m", "lerld.cli", *args]
+
+
+def source_files(root: Path) -> list[str]:
+    return sorted(str(p) for d in ("ontology", "shapes", "data") for p in (root / d).rglob("*.ttl"))
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        int(line.split()[1]) // 1024
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+
+    def output(command: list[str]) -> str:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+            return (done.stdout + done.stderr).strip().splitlines()[0]
+        return "missing"
+
+    packages = ("lerld", "pyoxigraph", "oxigraph", "rdflib", "pyshacl", "flask", "granian")
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_mib": memory,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "load_average_at_start": load_average(),
+        "versions": {
+            **{p: _version(p) for p in packages},
+            "oxigraph_cli": output([OXIGRAPH, "--version"]),
+            "nginx": output([deref.NGINX, "-v"]),
+            "wrk": output(["wrk", "-v"]),
+        },
+    }
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def startup(root: Path, work: Path) -> dict:
+    """oxigraph load, lerld validate (cold, warm) and lerld serve (cold) of one project."""
+    figures: dict = {}
+    store = work / "oxigraph-load"
+    done = measured([OXIGRAPH, "load", "--location", str(store), "--file", *source_files(root)])
+    if done.returncode:
+        raise RuntimeError(f"oxigraph load failed:\n{done.output[-2000:]}")
+    figures["oxigraph_load"] = {"seconds": done.seconds, "peak_rss_mib": done.peak_rss_mib}
+    shutil.rmtree(store, ignore_errors=True)
+    cache = work / "validation-cache"
+    for name in ("validate_cold", "validate_warm"):
+        done = measured(lerld("--root", str(root), "validate"), env={"LERLD_CACHE_DIR": str(cache)})
+        if done.returncode:
+            raise RuntimeError(f"lerld validate failed:\n{done.output[-3000:]}")
+        figures[name] = {
+            "seconds": done.seconds,
+            "peak_rss_mib": done.peak_rss_mib,
+            "summary": done.output.strip().splitlines()[-1],
+        }
+    port = free_port()
+    fresh = work / "validation-cache-serve-cold"
+    with server(
+        lerld("--root", str(root), "serve", "--port", str(port)),
+        f"http://127.0.0.1:{port}{PROBE}",
+        work / "serve-cold.log",
+        env={"LERLD_CACHE_DIR": str(fresh)},
+    ) as running:
+        figures["serve_cold"] = {"seconds": running.startup_s, **_rss(running)}
+    return figures
+
+
+def _rss(running) -> dict:
+    rss = running.rss_mib()
+    return {"peak_rss_mib": rss["peak_main"], "workers_rss_mib_now": rss["children_now"]}
+
+
+@dataclass(frozen=True)
+class Options:
+    """How long to measure: seconds per query, seconds per wrk run, entities in the mix."""
+
+    query_budget_s: float = 3.0
+    wrk_s: int = 10
+    deref_sample: int = DEREF_SAMPLE
+
+
+def one_size(label: str, triples: int, work: Path, options: Options) -> dict:
+    print(f"== {label}: {triples} triples (load {load_average()})", flush=True)
+    figures: dict = {"triples_requested": triples, "load_average_before": load_average()}
+    root = work / "project"
+    done = measured(
+        lerld(
+            "--root",
+            str(REPO),
+            "synth",
+            "--triples",
+            str(triples),
+            "--out",
+            str(root),
+            "--seed",
+            str(SEED),
+        )
+    )
+    if done.returncode:
+        raise RuntimeError(done.output)
+    figures["synth"] = {"seconds": done.seconds, "output": done.output.strip()}
+    figures["project_bytes"] = sum(os.path.getsize(p) for p in source_files(root))
+    figures["startup"] = startup(root, work)
+    print(f"   start-up: {json.dumps(figures['startup'])[:400]}", flush=True)
+
+    port = free_port()
+    serve = lerld(
+        "--root",
+        str(root),
+        "serve",
+        "--port",
+        str(port),
+        "--sparql-max-rows",
+        "100000000",
+        "--sparql-timeout",
+        "600",
+        # every query evaluated (no answer cache): the same work as Oxigraph's
+        "--sparql-cache-mb",
+        "0",
+    )
+    with (
+        server(
+            serve,
+            f"http://127.0.0.1:{port}{PROBE}",
+            work / "serve.log",
+            env={"LERLD_CACHE_DIR": str(work / "validation-cache")},
+        ) as lerld_server,
+        oxigraph_server(root) as oxigraph_url,
+    ):
+        figures["startup"]["serve_warm"] = {"seconds": lerld_server.startup_s, **_rss(lerld_server)}
+        entities = deref.sample_entities(oxigraph_url, options.deref_sample + COLD_SAMPLE, SEED)
+        queries = sparql_scale.all_queries("https://w3id.org/ler/id/" + entities[0])
+        rdflib = None
+        if triples <= RDFLIB_MAX_TRIPLES:
+            rdflib, load_s = sparql_scale.run_rdflib(
+                root, queries, work, options.query_budget_s, RDFLIB_LIMIT_S
+            )
+            figures["rdflib_load_s"] = load_s
+        print("   SPARQL ...", flush=True)
+        results = sparql_scale.measure(
+            queries, lerld_server.url + "/sparql", oxigraph_url, rdflib, options.query_budget_s
+        )
+        figures["sparql"] = {
+            "queries": [r.as_dict() for r in results],
+            "summary": sparql_scale.summary(results),
+            "rdflib": "run"
+            if rdflib is not None
+            else (f"skipped above {RDFLIB_MAX_TRIPLES} triples: see RESULTS.md"),
+        }
+        print(f"   SPARQL: {json.dumps(figures['sparql']['summary'])}", flush=True)
+        figures["deref"] = dereferencing(lerld_server, entities, work, options)
+        print(
+            f"   deref: {json.dumps({k: v for k, v in figures['deref'].items() if k != 'cold_ms'})[:600]}",
+            flush=True,
+        )
+        figures["lerld_rss_after_mib"] = lerld_server.rss_mib()
+    figures["load_average_after"] = load_average()
+    shutil.rmtree(root, ignore_errors=True)
+    return figures
+
+
+def dereferencing(lerld_server, entities: list[str], work: Path, options: Options) -> dict:
+    sample, cold = entities[: options.deref_sample], entities[options.deref_sample :]
+    seconds = options.wrk_s
+    lines = deref.request_lines(sample)
+    figures: dict = {"entities": len(sample), "distinct_requests": len(lines)}
+    figures["cold_ms"] = deref.cold_latencies(lerld_server.url, cold)
+    site = work / "site"
+    started = time.perf_counter()
+    modified = time.time()
+    figures["static_files"] = deref.static_site(lerld_server.url, sample, modified, site)
+    figures["static_site_s"] = time.perf_counter() - started
+    port = free_port()
+    nginx_work = work / "nginx"
+    nginx_work.mkdir(exist_ok=True)
+    with deref.nginx(site, port, nginx_work, workers=2) as nginx_server:
+        differences = deref.same_answers(lerld_server.url, nginx_server.url, lines)
+        if differences:
+            raise AssertionError(
+                "lerld and nginx answer differently:\n" + "\n".join(differences[:20])
+            )
+        figures["warmup_s"] = {
+            "lerld": deref.warm(lerld_server.url, lines),
+            "nginx": deref.warm(nginx_server.url, lines, rounds=2),
+        }
+        # taking turns, twice each, so that noise on the machine hits both alike
+        runs = {"lerld": [], "nginx": []}
+        for _ in range(2):
+            runs["nginx"].append(deref.wrk(nginx_server.url, lines, seconds, work))
+            runs["lerld"].append(deref.wrk(lerld_server.url, lines, seconds, work))
+    figures["runs"] = runs
+    for name, found in runs.items():
+        best = max(found, key=lambda r: r["requests_per_s"])
+        figures[name] = {
+            "requests_per_s": best["requests_per_s"],
+            "p50_ms": best["p50_ms"],
+            "p99_ms": best["p99_ms"],
+            "errors": sum(r["non_2xx_3xx"] + r["socket_errors"] for r in found),
+        }
+    figures["lerld_vs_nginx"] = (
+        figures["lerld"]["requests_per_s"] / figures["nginx"]["requests_per_s"]
+    )
+    return figures
+
+
+def ratios(sizes: dict) -> dict:
+    largest = sizes[max(sizes, key=lambda k: SIZES[k])]
+    smallest = sizes[min(sizes, key=lambda k: SIZES[k])]
+    up = largest["startup"]
+    return {
+        "measured_at": max(sizes, key=lambda k: SIZES[k]),
+        "sparql_vs_oxigraph": largest["sparql"]["summary"]["lerld_vs_oxigraph_geomean"],
+        "deref_vs_nginx": largest["deref"]["lerld_vs_nginx"],
+        "deref_p99_ms": largest["deref"]["lerld"]["p99_ms"],
+        "deref_growth_1m_vs_10k": largest["deref"]["lerld"]["p50_ms"]
+        / smallest["deref"]["lerld"]["p50_ms"],
+        "startup_vs_oxigraph_load": up["serve_warm"]["seconds"] / up["oxigraph_load"]["seconds"],
+        "startup_cold_vs_oxigraph_load": up["serve_cold"]["seconds"]
+        / up["oxigraph_load"]["seconds"],
+        "startup_peak_rss_mib": max(
+            up["serve_warm"]["peak_rss_mib"], up["serve_cold"]["peak_rss_mib"]
+        ),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="lerld benchmarks at scale")
+    parser.add_argument("--quick", action="store_true", help="10k and 100k triples only")
+    parser.add_argument("--sizes", nargs="+", choices=SIZES, help="sizes to run")
+    parser.add_argument("--query-budget", type=float, default=3.0, help="seconds per query")
+    parser.add_argument("--wrk-seconds", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument(
+        "--deref-sample", type=int, default=DEREF_SAMPLE, help="entities in the wrk mix"
+    )
+    parser.add_argument("--out", type=Path, default=HERE, help="where results.json goes")
+    args = parser.parse_args(argv)
+    labels = args.sizes or (QUICK if args.quick else FULL)
+    options = Options(args.query_budget, args.wrk_seconds, args.deref_sample)
+    started = time.perf_counter()
+    results: dict = {
+        "command": " ".join(["python -m benchmarks", *(argv or sys.argv[1:])]),
+        "machine": machine(),
+        "sizes": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="lerld-bench-") as tmp:
+        for label in labels:
+            work = Path(tmp) / label
+            work.mkdir()
+            results["sizes"][label] = one_size(label, SIZES[label], work, options)
+    results["ratios"] = ratios(results["sizes"])
+    results.update(
+        {
+            k: results["ratios"][k]
+            for k in (
+                "sparql_vs_oxigraph",
+                "deref_vs_nginx",
+                "deref_growth_1m_vs_10k",
+                "startup_vs_oxigraph_load",
+            )
+        }
+    )
+    results["duration_s"] = time.perf_counter() - started
+    results["machine"]["load_average_at_end"] = load_average()
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    write_report(results, args.out / "RESULTS.md")
+    print(json.dumps(results["ratios"], indent=2))
+    return 0

@@ -1,0 +1,171 @@
+"""The shapes themselves checked before they check the data.
+
+A shapes file that parses can still be broken: `sh:minCount "many"`, a property shape
+without `sh:path`, a `sh:pattern` that is not a regular expression, a `sh:datatype` that is
+not an IRI, a `sh:select` that is not SPARQL. Used as they are, such shapes crash the
+validator or flag every entity of the data. So they are checked first, against the SHACL
+Core syntax rules that lerld's validators rely on, and the first problem is a SourceError
+at the file and line of the constraint, like a syntax error.
+
+Regular expressions and SPARQL are checked by the engine that will run them (an empty
+embedded store): a pattern it cannot compile is one it could not apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from lerld.errors import MalformedQuery, SourceError
+from lerld.formats import SPARQL_JSON, TURTLE
+from lerld.results import Formats
+from lerld.sources import SourceFile
+from lerld.stores import Store, open_store
+from lerld.terms import SH
+
+COUNTS = (SH.minCount, SH.maxCount, SH.minLength, SH.maxLength)
+IRIS = (SH.datatype, SH["class"], SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
+LISTS = (SH["in"], SH.languageIn, SH["and"], SH["or"], SH.xone)
+LITERALS = (SH.message, SH.pattern, SH.flags, SH.select)
+NODE_KINDS = frozenset(
+    (SH.IRI, SH.BlankNode, SH.Literal, SH.BlankNodeOrIRI, SH.BlankNodeOrLiteral, SH.IRIOrLiteral)
+)
+PATH_FORMS = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something SHACL does not allow: the node and predicate it is at, and what is wrong."""
+
+    node: Node
+    predicate: URIRef
+    message: str
+
+
+def check_shapes(files: tuple[SourceFile, ...]) -> None:
+    """Raise SourceError at the first problem of the shapes files (in file order)."""
+    engine = open_store()
+    try:
+        for f in files:
+            problems = list(problems_in(f.graph, engine))
+            if problems:
+                located = sorted((_line(f, p), p.message) for p in problems)
+                line, message = located[0]
+                raise SourceError(f.relpath, line, f"the shapes are broken: {message}")
+    finally:
+        engine.close()
+
+
+def problems_in(graph: Graph, engine: Store) -> Iterator[Problem]:
+    """Every problem of one shapes graph."""
+    name = graph.namespace_manager.normalizeUri
+    for s, p, o in graph:
+        if p in COUNTS and not _count(o):
+            yield Problem(s, p, f"{name(p)} must be a non-negative integer, not {_shown(o)}")
+        elif p in IRIS and not isinstance(o, URIRef):
+            yield Problem(s, p, f"{name(p)} must be an IRI, not {_shown(o)}")
+        elif p == SH.nodeKind and o not in NODE_KINDS:
+            yield Problem(
+                s, p, f"sh:nodeKind must be one of sh:IRI, sh:Literal, ..., not {_shown(o)}"
+            )
+        elif p in LISTS and not _is_list(graph, o):
+            yield Problem(s, p, f"{name(p)} must be an RDF list ( ... ), not {_shown(o)}")
+        elif p in LITERALS and not isinstance(o, Literal):
+            yield Problem(s, p, f"{name(p)} must be a string, not {_shown(o)}")
+        elif p == SH.pattern and not _regex_works(engine, o, graph.value(s, SH.flags)):
+            yield Problem(s, p, f"sh:pattern {_shown(o)} is not a regular expression it can use")
+        elif p == SH.select and not _sparql_works(engine, str(o)):
+            yield Problem(s, p, "sh:select is not a SPARQL query it can run")
+        elif p == SH.property:
+            yield from _property_problems(graph, s, o)
+
+
+def _property_problems(graph: Graph, shape: Node, prop: Node) -> Iterator[Problem]:
+    paths = list(graph.objects(prop, SH.path))
+    if len(paths) != 1:
+        yield Problem(shape, SH.property, f"a property shape needs one sh:path, not {len(paths)}")
+    elif not _is_path(graph, paths[0]):
+        yield Problem(prop, SH.path, f"sh:path {_shown(paths[0])} is not a property path")
+
+
+def _count(o: Node) -> bool:
+    value = o.toPython() if isinstance(o, Literal) else None
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_list(graph: Graph, node: Node) -> bool:
+    seen = set()
+    while node != RDF.nil:
+        if not isinstance(node, BNode) or node in seen:
+            return False
+        seen.add(node)
+        if len(list(graph.objects(node, RDF.first))) != 1:
+            return False
+        rest = list(graph.objects(node, RDF.rest))
+        if len(rest) != 1:
+            return False
+        node = rest[0]
+    return True
+
+
+def _is_path(graph: Graph, path: Node, depth: int = 0) -> bool:
+    if isinstance(path, URIRef):
+        return True
+    if not isinstance(path, BNode) or depth > 20:
+        return False
+    if graph.value(path, RDF.first) is not None:  # a sequence path
+        return _is_list(graph, path) and all(
+            _is_path(graph, step, depth + 1) for step in graph.items(path)
+        )
+    forms = [(p, o) for p, o in graph.predicate_objects(path) if p in PATH_FORMS]
+    if len(forms) != 1:
+        return False
+    form, inner = forms[0]
+    if form == SH.alternativePath:
+        return _is_list(graph, inner) and all(
+            _is_path(graph, step, depth + 1) for step in graph.items(inner)
+        )
+    return _is_path(graph, inner, depth + 1)
+
+
+def _regex_works(engine: Store, pattern: Node, flags: Node | None) -> bool:
+    if not isinstance(pattern, Literal):
+        return False
+    flags_term = Literal(str(flags) if flags is not None else "").n3()
+    rows = engine.select(
+        f'SELECT ?ok WHERE {{ BIND(REGEX("", {Literal(str(pattern)).n3()}, {flags_term}) AS ?ok) }}'
+    )
+    return bool(rows) and rows[0].get("ok") is not None
+
+
+def _sparql_works(engine: Store, query: str) -> bool:
+    try:
+        engine.query(query, Formats(SPARQL_JSON, TURTLE))
+    except MalformedQuery:
+        return False
+    return True
+
+
+def _shown(o: Node) -> str:
+    text = o.n3() if isinstance(o, URIRef | Literal) else "a blank node"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _line(f: SourceFile, problem: Problem) -> int:
+    """The line of the problem's predicate within the description of its node (or of the
+    named shape that holds it, for a blank node), else that description's first line."""
+    node, graph = problem.node, f.graph
+    seen = set()
+    while isinstance(node, BNode) and node not in seen:
+        seen.add(node)
+        node = next(graph.subjects(None, node), node)
+    start = (f.line_of(str(node)) if isinstance(node, URIRef) else None) or 1
+    forms = (graph.namespace_manager.normalizeUri(problem.predicate), f"<{problem.predicate}>")
+    lines = f.text.splitlines()
+    for number in range(start, len(lines) + 1):
+        if any(form in lines[number - 1] for form in forms):
+            return number
+    return start

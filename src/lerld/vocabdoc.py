@@ -1,0 +1,626 @@
+"""The documentation of the vocabulary and the shapes, as plain view-models (no Flask).
+
+`vocabulary_view` turns the ontology graph, with a few example instances that
+`find_examples` asks the store for, into the model of the /ns page: metadata, an index,
+one section per class and per property (its anchor is the term's fragment, so /ns#Organization
+lands on it) with label, definition, super/sub terms, domain/range, alignments to other
+vocabularies and examples. `shapes_view` does the same for the SHACL shapes (/shapes).
+Links are made by an `href` function the caller gives (the web layer knows the URLs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
+
+from lerld.stores import Store
+from lerld.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER, SCHEMA, SH, VOCABULARY_IRI
+
+VANN = Namespace("http://purl.org/vocab/vann/")
+
+Href = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A vocabulary lerld's terms align with or use: its prefix, namespace and name."""
+
+    prefix: str
+    namespace: str
+    name: str
+
+
+# Data, not code: the vocabularies alignments are grouped by, in the order they are listed.
+VOCABULARIES: tuple[Vocabulary, ...] = (
+    Vocabulary("ler", str(LER), "LER Ecosystem Vocabulary"),
+    Vocabulary("ob", "https://purl.imsglobal.org/spec/vc/ob/vocab.html#", "Open Badges 3.0"),
+    Vocabulary("clr", "https://purl.imsglobal.org/spec/clr/vocab#", "CLR 2.0"),
+    Vocabulary("cred", "https://www.w3.org/2018/credentials#", "W3C Verifiable Credentials"),
+    Vocabulary("schema", str(SCHEMA), "schema.org"),
+    Vocabulary("ceterms", "https://purl.org/ctdl/terms/", "CTDL"),
+    Vocabulary("w3corg", "http://www.w3.org/ns/org#", "W3C Organization Ontology"),
+    Vocabulary("foaf", "http://xmlns.com/foaf/0.1/", "FOAF"),
+    Vocabulary("prov", "http://www.w3.org/ns/prov#", "PROV-O"),
+    Vocabulary("dcat", "http://www.w3.org/ns/dcat#", "DCAT"),
+    Vocabulary("void", "http://rdfs.org/ns/void#", "VoID"),
+    Vocabulary("skos", str(SKOS), "SKOS"),
+    Vocabulary("dcterms", str(DCTERMS), "DCMI Metadata Terms"),
+    Vocabulary("vann", str(VANN), "VANN"),
+    Vocabulary("owl", str(OWL), "OWL"),
+    Vocabulary("rdfs", str(RDFS), "RDF Schema"),
+    Vocabulary("rdf", str(RDF), "RDF"),
+    Vocabulary("xsd", str(XSD), "XML Schema datatypes"),
+    Vocabulary("sh", str(SH), "SHACL"),
+)
+
+SHAPES_NS = "https://w3id.org/ler/shapes#"
+EXAMPLES_PER_TERM = 3
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One value shown on a page: a text, linked when it has an href, with an optional note."""
+
+    label: str
+    href: str | None = None
+    iri: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """A labelled list of values (one line of a definition list)."""
+
+    label: str
+    values: list[Ref]
+
+
+@dataclass(frozen=True)
+class Example:
+    subject: Ref
+    value: Ref | None = None
+
+
+@dataclass(frozen=True)
+class TermDoc:
+    """The documentation of one class or property."""
+
+    id: str
+    iri: str
+    curie: str
+    label: str
+    kind: str
+    definition: str
+    rows: list[Row]
+    examples: list[Example]
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class VocabularyDoc:
+    iri: str
+    title: str
+    description: str
+    version: str
+    version_iri: str
+    metadata: list[Row]
+    modules: list[Row]
+    classes: list[TermDoc]
+    properties: list[TermDoc]
+    namespaces: list[Vocabulary]
+
+
+@dataclass
+class Examples:
+    """What the data says with the vocabulary: a few instances of each class, a few uses of
+    each property, and the labels of everything they name."""
+
+    instances: dict[str, list[str]] = field(default_factory=dict)
+    uses: dict[str, list[tuple[Node, Node]]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+# --- names ---------------------------------------------------------------------------
+
+
+def vocabulary_of(iri: str) -> Vocabulary | None:
+    return next((v for v in VOCABULARIES if iri.startswith(v.namespace)), None)
+
+
+def curie(iri: str) -> str:
+    """A prefixed name for an IRI of a known vocabulary, else the IRI itself."""
+    vocabulary = vocabulary_of(iri)
+    if vocabulary and iri != vocabulary.namespace:
+        return f"{vocabulary.prefix}:{iri[len(vocabulary.namespace) :]}"
+    return iri
+
+
+def first_text(graph: Graph, node: Node, predicates: Iterable[URIRef]) -> str | None:
+    for predicate in predicates:
+        value = graph.value(node, predicate)
+        if value is not None:
+            return str(value)
+    return None
+
+
+def is_ler_term(iri: str) -> bool:
+    return iri.startswith(str(LER)) and iri != str(LER)
+
+
+def term_ref(graph: Graph, node: Node, href: Href, labels: Mapping[str, str] | None = None) -> Ref:
+    """A link to a vocabulary term or any other thing, noted with its vocabulary."""
+    iri = str(node)
+    vocabulary = vocabulary_of(iri)
+    label = first_text(graph, node, LABEL_PREDICATES) or (labels or {}).get(iri) or curie(iri)
+    note = curie(iri) if is_ler_term(iri) else (vocabulary.name if vocabulary else None)
+    return Ref(label, href(iri), iri, note)
+
+
+def on_this_page(href: Href) -> Href:
+    """Links to our terms go to their sections on the vocabulary page itself."""
+    return lambda iri: "#" + iri[len(str(LER)) :] if is_ler_term(iri) else href(iri)
+
+
+def literal_ref(value: Node) -> Ref:
+    return Ref(str(value))
+
+
+# --- the ontology ----------------------------------------------------------------------
+
+# Metadata rows of the ontology header, in order.
+ONTOLOGY_ROWS: tuple[tuple[URIRef, str], ...] = (
+    (OWL.versionIRI, "Version IRI"),
+    (OWL.versionInfo, "Version"),
+    (OWL.priorVersion, "Prior version"),
+    (DCTERMS.creator, "Creator"),
+    (DCTERMS.contributor, "Contributor"),
+    (DCTERMS.publisher, "Publisher"),
+    (DCTERMS.license, "Licence"),
+    (DCTERMS.created, "Created"),
+    (DCTERMS.modified, "Modified"),
+    (DCTERMS.source, "Source"),
+    (VANN.preferredNamespacePrefix, "Preferred prefix"),
+    (VANN.preferredNamespaceUri, "Namespace"),
+    (RDFS.seeAlso, "See also"),
+)
+
+CLASS_TYPES = (OWL.Class, RDFS.Class)
+PROPERTY_KINDS: tuple[tuple[URIRef, str], ...] = (
+    (OWL.ObjectProperty, "Object property"),
+    (OWL.DatatypeProperty, "Datatype property"),
+    (OWL.AnnotationProperty, "Annotation property"),
+    (RDF.Property, "Property"),
+)
+CHARACTERISTICS: tuple[tuple[URIRef, str], ...] = (
+    (OWL.FunctionalProperty, "functional"),
+    (OWL.InverseFunctionalProperty, "inverse functional"),
+    (OWL.TransitiveProperty, "transitive"),
+    (OWL.SymmetricProperty, "symmetric"),
+)
+# How a term relates to the terms of other vocabularies, in the words the page shows.
+ALIGNMENTS: tuple[tuple[URIRef, str, str], ...] = (
+    # predicate, shown when the other term is the object, shown when it is the subject
+    (OWL.equivalentClass, "equivalent class", "equivalent class"),
+    (OWL.equivalentProperty, "equivalent property", "equivalent property"),
+    (RDFS.subClassOf, "subclass of", "superclass of"),
+    (RDFS.subPropertyOf, "subproperty of", "superproperty of"),
+    (SKOS.exactMatch, "exact match", "exact match"),
+    (SKOS.closeMatch, "close match", "close match"),
+    (SKOS.relatedMatch, "related match", "related match"),
+    (SKOS.broadMatch, "broad match", "narrow match"),
+    (SKOS.narrowMatch, "narrow match", "broad match"),
+)
+
+
+def ler_terms(graph: Graph, types: Iterable[URIRef]) -> list[URIRef]:
+    found = {s for t in types for s in graph.subjects(RDF.type, t)}
+    return sorted(
+        (s for s in found if isinstance(s, URIRef) and is_ler_term(str(s))),
+        key=lambda s: str(s).lower(),
+    )
+
+
+def refs(graph: Graph, nodes: Iterable[Node], href: Href) -> list[Ref]:
+    return sorted(
+        (describe_node(graph, n, href) for n in set(nodes)),
+        key=lambda r: (r.label.lower(), r.iri or ""),
+    )
+
+
+def describe_node(graph: Graph, node: Node, href: Href) -> Ref:
+    """A term, a class expression (an OWL restriction) or a literal, as one value."""
+    if isinstance(node, Literal):
+        return literal_ref(node)
+    if isinstance(node, BNode):
+        return restriction_ref(graph, node, href)
+    return term_ref(graph, node, href)
+
+
+RESTRICTIONS: tuple[tuple[URIRef, str], ...] = (
+    (OWL.someValuesFrom, "some"),
+    (OWL.allValuesFrom, "only"),
+    (OWL.hasValue, "value"),
+)
+
+
+def restriction_ref(graph: Graph, node: BNode, href: Href) -> Ref:
+    """'issued some Learning and Employment Record' for an OWL restriction."""
+    on = graph.value(node, OWL.onProperty)
+    for predicate, word in RESTRICTIONS:
+        filler = graph.value(node, predicate)
+        if on is not None and filler is not None:
+            prop, target = term_ref(graph, on, href), describe_node(graph, filler, href)
+            return Ref(f"{prop.label} {word} {target.label}", target.href, None, "restriction")
+    return Ref("an anonymous class expression")
+
+
+def internal(nodes: Iterable[Node]) -> list[Node]:
+    return [n for n in nodes if is_ler_term(str(n))]
+
+
+def alignment_rows(graph: Graph, term: URIRef, href: Href) -> list[Ref]:
+    """Links to terms of other vocabularies, each noted with the relation and vocabulary."""
+    found = []
+    for predicate, forward, backward in ALIGNMENTS:
+        pairs = [(o, forward) for o in graph.objects(term, predicate)]
+        pairs += [(s, backward) for s in graph.subjects(predicate, term)]
+        for other, relation in pairs:
+            if isinstance(other, URIRef) and not is_ler_term(str(other)):
+                ref = term_ref(graph, other, href)
+                found.append(Ref(curie(str(other)), ref.href, ref.iri, f"{relation} · {ref.note}"))
+    return sorted(found, key=lambda r: (r.note or "", r.label, r.iri or ""))
+
+
+def row(label: str, values: list[Ref]) -> list[Row]:
+    """A row, or nothing when it has no values."""
+    return [Row(label, values)] if values else []
+
+
+def class_doc(graph: Graph, term: URIRef, examples: Examples, href: Href) -> TermDoc:
+    restrictions = [n for n in graph.objects(term, OWL.equivalentClass) if isinstance(n, BNode)]
+    rows = (
+        row("Subclass of", refs(graph, internal(graph.objects(term, RDFS.subClassOf)), href))
+        + row("Superclass of", refs(graph, internal(graph.subjects(RDFS.subClassOf, term)), href))
+        + row("Equivalent to", refs(graph, restrictions, href))
+        + row("Disjoint with", refs(graph, graph.objects(term, OWL.disjointWith), href))
+        + row("Disjoint with", refs(graph, graph.subjects(OWL.disjointWith, term), href))
+        + row("In domain of", refs(graph, graph.subjects(RDFS.domain, term), href))
+        + row("In range of", refs(graph, graph.subjects(RDFS.range, term), href))
+        + row("Aligned with", alignment_rows(graph, term, href))
+    )
+    instances = [
+        Example(Ref(examples.labels.get(iri, iri), href(iri), iri))
+        for iri in examples.instances.get(str(term), [])
+    ]
+    return term_doc(graph, term, "Class", rows, instances)
+
+
+def property_doc(graph: Graph, term: URIRef, examples: Examples, href: Href) -> TermDoc:
+    types = set(graph.objects(term, RDF.type))
+    kind = next((label for t, label in PROPERTY_KINDS if t in types), "Property")
+    traits = [Ref(label) for t, label in CHARACTERISTICS if t in types]
+    rows = (
+        row("Domain", refs(graph, graph.objects(term, RDFS.domain), href))
+        + row("Range", refs(graph, graph.objects(term, RDFS.range), href))
+        + row(
+            "Subproperty of", refs(graph, internal(graph.objects(term, RDFS.subPropertyOf)), href)
+        )
+        + row(
+            "Superproperty of",
+            refs(graph, internal(graph.subjects(RDFS.subPropertyOf, term)), href),
+        )
+        + row("Inverse of", refs(graph, graph.objects(term, OWL.inverseOf), href))
+        + row("Inverse of", refs(graph, graph.subjects(OWL.inverseOf, term), href))
+        + row("Property chain", [chain_ref(graph, c, href) for c in graph.objects(term, CHAIN)])
+        + row("Characteristics", traits)
+        + row("Aligned with", alignment_rows(graph, term, href))
+    )
+    uses = [
+        Example(value_ref(s, examples, href), value_ref(o, examples, href))
+        for s, o in examples.uses.get(str(term), [])
+    ]
+    return term_doc(graph, term, kind, rows, uses)
+
+
+CHAIN = OWL.propertyChainAxiom
+
+
+def chain_ref(graph: Graph, chain: Node, href: Href) -> Ref:
+    """A property chain, 'p1 / p2': the property holds wherever the chain does."""
+    return Ref(" / ".join(curie(str(p)) for p in Collection(graph, chain)))
+
+
+def value_ref(node: Node, examples: Examples, href: Href) -> Ref:
+    if isinstance(node, Literal):
+        return literal_ref(node)
+    iri = str(node)
+    return Ref(examples.labels.get(iri, curie(iri)), href(iri), iri)
+
+
+def term_doc(graph: Graph, term: URIRef, kind: str, rows: list[Row], examples) -> TermDoc:
+    iri = str(term)
+    return TermDoc(
+        id=iri[len(str(LER)) :],
+        iri=iri,
+        curie=curie(iri),
+        label=first_text(graph, term, LABEL_PREDICATES) or curie(iri),
+        kind=kind,
+        definition=first_text(graph, term, DESCRIPTION_PREDICATES) or "",
+        rows=rows,
+        examples=examples,
+        deprecated=(term, OWL.deprecated, Literal(True)) in graph,
+    )
+
+
+def ontology_rows(
+    graph: Graph, subject: URIRef, href: Href, labels: Mapping[str, str]
+) -> list[Row]:
+    rows = []
+    for predicate, label in ONTOLOGY_ROWS:
+        values = [
+            literal_ref(o) if isinstance(o, Literal) else term_ref(graph, o, href, labels)
+            for o in sorted(graph.objects(subject, predicate))
+        ]
+        rows += row(label, values)
+    return rows
+
+
+def used_vocabularies(graph: Graph) -> list[Vocabulary]:
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    return [v for v in VOCABULARIES if any(i.startswith(v.namespace) for i in iris)]
+
+
+def vocabulary_view(graph: Graph, examples: Examples, href: Href) -> VocabularyDoc:
+    """The /ns page's model: the ontology's metadata, classes and properties."""
+    ontology = VOCABULARY_IRI
+    href = on_this_page(href)
+    modules = [
+        Row(
+            first_text(graph, m, (DCTERMS.title, RDFS.label)) or str(m),
+            [Ref(first_text(graph, m, (DCTERMS.description, RDFS.comment)) or "", None, str(m))],
+        )
+        for m in sorted(graph.subjects(OWL.imports, ontology))
+    ]
+    property_types = [t for t, _ in PROPERTY_KINDS]
+    return VocabularyDoc(
+        iri=str(ontology),
+        title=first_text(graph, ontology, (DCTERMS.title, RDFS.label)) or str(ontology),
+        description=first_text(graph, ontology, (DCTERMS.description, RDFS.comment)) or "",
+        version=str(graph.value(ontology, OWL.versionInfo) or ""),
+        version_iri=str(graph.value(ontology, OWL.versionIRI) or ""),
+        metadata=ontology_rows(graph, ontology, href, examples.labels),
+        modules=modules,
+        classes=[class_doc(graph, t, examples, href) for t in ler_terms(graph, CLASS_TYPES)],
+        properties=[
+            property_doc(graph, t, examples, href) for t in ler_terms(graph, property_types)
+        ],
+        namespaces=used_vocabularies(graph),
+    )
+
+
+# --- examples from the data ------------------------------------------------------------
+
+
+def find_examples(store: Store, graph: Graph, limit: int = EXAMPLES_PER_TERM) -> Examples:
+    """A few instances of every class and uses of every property of the vocabulary, from the
+    published data, with their labels. One small query per term: each is an index lookup."""
+    examples = Examples()
+    for term in ler_terms(graph, CLASS_TYPES):
+        rows = store.select(
+            f"SELECT DISTINCT ?s WHERE {{ ?s a {term.n3()} FILTER(isIRI(?s)) }} "
+            f"ORDER BY ?s LIMIT {limit}"
+        )
+        examples.instances[str(term)] = [str(r["s"]) for r in rows]
+    for term in ler_terms(graph, [t for t, _ in PROPERTY_KINDS]):
+        rows = store.select(
+            f"SELECT ?s ?o WHERE {{ ?s {term.n3()} ?o FILTER(isIRI(?s)) }} "
+            f"ORDER BY ?s ?o LIMIT {limit}"
+        )
+        examples.uses[str(term)] = [(r["s"], r["o"]) for r in rows]
+    named = {i for found in examples.instances.values() for i in found}
+    named |= {str(n) for pairs in examples.uses.values() for pair in pairs for n in pair}
+    named |= {
+        str(o)
+        for p, _ in ONTOLOGY_ROWS
+        for o in graph.objects(VOCABULARY_IRI, p)
+        if isinstance(o, URIRef)
+    }
+    examples.labels = labels(store, [i for i in named if not i.startswith("_:")])
+    return examples
+
+
+def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
+    """The preferred label of each IRI that has one (skos:prefLabel, rdfs:label, dcterms:title)."""
+    iris = sorted({i for i in iris if i.startswith(("http://", "https://"))})
+    if not iris:
+        return {}
+    values = " ".join(URIRef(i).n3() for i in iris)
+    predicates = " ".join(p.n3() for p in LABEL_PREDICATES)
+    rows = store.select(
+        f"SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {predicates} }} "
+        "?s ?p ?label }"
+    )
+    rank = {str(p): i for i, p in enumerate(LABEL_PREDICATES)}
+    best: dict[str, tuple[int, str]] = {}
+    for r in rows:
+        key, candidate = str(r["s"]), (rank[str(r["p"])], str(r["label"]))
+        best[key] = min(best.get(key, candidate), candidate)
+    return {iri: label for iri, (_, label) in best.items()}
+
+
+# --- the shapes ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PropertyConstraint:
+    """The constraints on one property path; `id` is set for a shared (named) property shape."""
+
+    path: Ref
+    name: str
+    constraints: list[Row]
+    message: str
+    severity: str
+    id: str | None = None
+    iri: str | None = None
+
+
+@dataclass(frozen=True)
+class ShapeDoc:
+    id: str
+    iri: str
+    label: str
+    targets: list[Ref]
+    constraints: list[Row]
+    message: str
+    severity: str
+    properties: list[PropertyConstraint]
+
+
+@dataclass(frozen=True)
+class ShapesDoc:
+    iri: str
+    title: str
+    description: str
+    version: str
+    node_shapes: list[ShapeDoc]
+    property_shapes: list[PropertyConstraint]
+
+
+# SHACL constraint parameters and how the page words them, in display order.
+SHACL_PARAMETERS: tuple[tuple[URIRef, str], ...] = (
+    (SH.minCount, "at least"),
+    (SH.maxCount, "at most"),
+    (SH.nodeKind, "node kind"),
+    (SH.datatype, "datatype"),
+    (SH["class"], "instance of"),
+    (SH.hasValue, "has value"),
+    (SH["in"], "one of"),
+    (SH.languageIn, "language"),
+    (SH.uniqueLang, "one per language"),
+    (SH.minLength, "minimum length"),
+    (SH.maxLength, "maximum length"),
+    (SH.minInclusive, "minimum"),
+    (SH.maxInclusive, "maximum"),
+    (SH.pattern, "pattern"),
+    (SH.node, "conforms to"),
+    (SH["or"], "any of"),
+    (SH.xone, "exactly one of"),
+    (SH["and"], "all of"),
+    (SH["not"], "not"),
+    (SH.sparql, "SPARQL constraint"),
+)
+SHAPES_IRI = URIRef("https://w3id.org/ler/shapes")
+SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+LIST_PARAMETERS = (SH["in"], SH.languageIn, SH["or"], SH.xone, SH["and"])
+
+
+def shacl_value(graph: Graph, node: Node, href: Href) -> Ref:
+    """One constraint value: a term, a literal, or a nested shape summarised in words."""
+    if isinstance(node, Literal):
+        return literal_ref(node)
+    if isinstance(node, BNode):
+        if (node, SH.select, None) in graph:
+            return Ref(first_text(graph, node, (SH.message,)) or "a SPARQL query")
+        parts = [
+            f"{r.label} {', '.join(v.label for v in r.values)}"
+            for r in shape_constraints(graph, node, href)
+        ]
+        path = graph.value(node, SH.path)
+        prefix = f"{path_ref(graph, path, href).label}: " if path is not None else ""
+        return Ref(prefix + "; ".join(parts))
+    if str(node).startswith(SHAPES_NS):
+        return Ref(curie_shape(str(node)), "#" + str(node)[len(SHAPES_NS) :], str(node))
+    return term_ref(graph, node, href)
+
+
+def curie_shape(iri: str) -> str:
+    return "lersh:" + iri[len(SHAPES_NS) :] if iri.startswith(SHAPES_NS) else curie(iri)
+
+
+def path_ref(graph: Graph, path: Node, href: Href) -> Ref:
+    """A property path in SPARQL-like words: p, ^p, p1 | p2, p1 / p2."""
+    if isinstance(path, URIRef):
+        ref = term_ref(graph, path, href)
+        return Ref(curie(str(path)), ref.href, str(path))
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return Ref("^" + path_ref(graph, inverse, href).label)
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        members = Collection(graph, alternatives)
+        return Ref(" | ".join(path_ref(graph, p, href).label for p in members))
+    if (path, RDF.first, None) in graph:
+        return Ref(" / ".join(path_ref(graph, p, href).label for p in Collection(graph, path)))
+    return Ref("(a complex path)")
+
+
+def shape_constraints(graph: Graph, shape: Node, href: Href) -> list[Row]:
+    rows = []
+    for parameter, label in SHACL_PARAMETERS:
+        for value in sorted(graph.objects(shape, parameter)):
+            members = Collection(graph, value) if parameter in LIST_PARAMETERS else [value]
+            rows.append(Row(label, [shacl_value(graph, m, href) for m in members]))
+    return rows
+
+
+def severity(graph: Graph, shape: Node) -> str:
+    return SEVERITY_NAMES.get(graph.value(shape, SH.severity), "Violation")
+
+
+def property_constraint(graph: Graph, shape: Node, href: Href) -> PropertyConstraint:
+    path = graph.value(shape, SH.path)
+    shared = isinstance(shape, URIRef) and str(shape).startswith(SHAPES_NS)
+    return PropertyConstraint(
+        path=path_ref(graph, path, href) if path is not None else Ref("(no path)"),
+        name=str(graph.value(shape, SH.name) or ""),
+        constraints=shape_constraints(graph, shape, href),
+        message=str(graph.value(shape, SH.message) or ""),
+        severity=severity(graph, shape),
+        id=str(shape)[len(SHAPES_NS) :] if shared else None,
+        iri=str(shape) if shared else None,
+    )
+
+
+def shown_order(constraint: PropertyConstraint) -> tuple:
+    """Property constraints by path, then by what they say (anonymous shapes have no name)."""
+    words = [(r.label, [v.label for v in r.values]) for r in constraint.constraints]
+    return (constraint.path.label, constraint.id or "", constraint.message, repr(words))
+
+
+def named_subjects(graph: Graph, rdf_type: URIRef) -> list[URIRef]:
+    return sorted(s for s in graph.subjects(RDF.type, rdf_type) if isinstance(s, URIRef))
+
+
+def shape_doc(graph: Graph, shape: URIRef, href: Href) -> ShapeDoc:
+    iri = str(shape)
+    properties = [property_constraint(graph, p, href) for p in graph.objects(shape, SH.property)]
+    return ShapeDoc(
+        id=iri[len(SHAPES_NS) :] if iri.startswith(SHAPES_NS) else iri,
+        iri=iri,
+        label=first_text(graph, shape, (RDFS.label, SH.name)) or curie_shape(iri),
+        targets=refs(graph, graph.objects(shape, SH.targetClass), href),
+        constraints=shape_constraints(graph, shape, href),
+        message=str(graph.value(shape, SH.message) or ""),
+        severity=severity(graph, shape),
+        properties=sorted(properties, key=shown_order),
+    )
+
+
+def shapes_view(graph: Graph, href: Href) -> ShapesDoc:
+    """The /shapes page's model: each node shape with its targets and constraints, and the
+    shared property shapes they reuse."""
+    return ShapesDoc(
+        iri=str(SHAPES_IRI),
+        title=first_text(graph, SHAPES_IRI, (DCTERMS.title, RDFS.label)) or "SHACL shapes",
+        description=first_text(graph, SHAPES_IRI, (DCTERMS.description, RDFS.comment)) or "",
+        version=str(graph.value(SHAPES_IRI, OWL.versionInfo) or ""),
+        node_shapes=[shape_doc(graph, s, href) for s in named_subjects(graph, SH.NodeShape)],
+        property_shapes=[
+            property_constraint(graph, s, href) for s in named_subjects(graph, SH.PropertyShape)
+        ],
+    )

@@ -1,0 +1,136 @@
+"""The dataset for harvesters: the dumps (/dump.ttl, /dump.nt, /dump.nt.gz, /dump.jsonld),
+its VoID + DCAT description (/.well-known/void, by content negotiation or extension), the
+Hydra collection of every entity (/entities.jsonld, /entities/<n>.jsonld, with ?type= and
+?since= filters), the sitemap (/sitemap.xml) and /robots.txt.
+
+Everything is computed once per snapshot (snapshots are immutable) except filtered
+collection pages, which are cut from the cached entity index.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, g, request
+
+from lerld import dataset
+from lerld.formats import DUMP_FORMATS, JSONLD, SITEMAP, TEXT, by_extension
+from lerld.jsonld import dumps
+from lerld.web import pages
+from lerld.web.http import Representation, cached, context_url, graph_document, respond
+from lerld.web.linkeddata import base_uri, named_format
+
+blueprint = Blueprint("dataset", __name__)
+
+
+def index() -> tuple[dataset.Entry, ...]:
+    return cached_value("entity-index", lambda: dataset.entity_index(g.snapshot.store, base_uri()))
+
+
+def cached_value(key: str, compute):
+    """A plain value computed once per snapshot."""
+    cache = g.snapshot.cache
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def void_graph():
+    return cached_value(
+        "void",
+        lambda: dataset.void_graph(
+            g.snapshot.store, base_uri(), index(), g.snapshot.modified.date()
+        ),
+    )
+
+
+def schema_org_dataset() -> dict:
+    """The schema.org Dataset description of the published graph, for the home page."""
+    return dataset.schema_org_dataset(void_graph(), base_uri())
+
+
+@blueprint.get("/.well-known/void")
+@blueprint.get("/.well-known/void.<extension>")
+def void(extension: str | None = None) -> Response:
+    explicit = named_format("void", extension)
+    path = "/" + dataset.VOID_PATH
+    iri = str(dataset.dataset_iri(base_uri()))
+    return graph_document(path, explicit, void_graph, lambda graph: pages.entity_page(iri, graph))
+
+
+@blueprint.get("/dump.<path:extension>")
+def dump(extension: str) -> Response:
+    fmt = by_extension(extension, DUMP_FORMATS)
+    if fmt is None:
+        abort(404, description=f"There is no dump /dump.{extension}.")
+
+    def render() -> Representation:
+        graph = cached_value("published-graph", lambda: dataset.published_graph(g.snapshot.store))
+        return Representation(dataset.dump(graph, fmt, g.snapshot.context, context_url()), fmt)
+
+    response = respond(
+        cached(("/dump", fmt.key), render),
+        "/dump",
+        formats=DUMP_FORMATS,
+        negotiated=False,
+        context_url=context_url(),
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="ler.{fmt.extension}"'
+    return response
+
+
+def collection(page: int) -> Response:
+    try:
+        filters = dataset.Filters.parse(request.args.get("type"), request.args.get("since"))
+    except dataset.BadFilter as e:
+        abort(400, description=str(e))
+    below = cached_value("subclasses", lambda: dataset.subclasses(g.snapshot.store))
+    entries = filters.select(index(), below)
+    document = dataset.collection_page(
+        entries, page, filters, base_uri(), g.snapshot.context, context_url()
+    )
+    if document is None:
+        abort(404, description=f"The collection has {dataset.page_count(len(entries))} page(s).")
+    path = f"/entities/{page}" if page > 1 else "/entities"
+    return respond(
+        Representation(dumps(document), JSONLD),
+        path,
+        formats=(JSONLD,),
+        negotiated=False,
+        context_url=context_url(),
+    )
+
+
+@blueprint.get("/" + dataset.COLLECTION_PATH)
+def collection_first_page() -> Response:
+    return collection(1)
+
+
+@blueprint.get("/entities/<int:page>.jsonld")
+def collection_page(page: int) -> Response:
+    if page < 2:  # page 1 is /entities.jsonld: one URL per page
+        abort(404)
+    return collection(page)
+
+
+def sitemaps() -> dict[str, bytes]:
+    return cached_value("sitemaps", lambda: dataset.sitemap_files(index(), base_uri()))
+
+
+@blueprint.get("/sitemap.xml")
+@blueprint.get("/sitemaps/<int:number>.xml")
+def sitemap(number: int | None = None) -> Response:
+    path = f"sitemaps/{number}.xml" if number else "sitemap.xml"
+    body = sitemaps().get(path)
+    if body is None:
+        abort(404)
+    return respond(
+        Representation(body, SITEMAP),
+        "/" + path.removesuffix(".xml"),
+        formats=(SITEMAP,),
+        negotiated=False,
+    )
+
+
+@blueprint.get("/robots.txt")
+def robots() -> Response:
+    body = f"User-agent: *\nAllow: /\nSitemap: {base_uri()}sitemap.xml\n".encode()
+    return respond(Representation(body, TEXT), "/robots", formats=(TEXT,), negotiated=False)

@@ -1,0 +1,64 @@
+"""A smoke test of the benchmark harness (benchmarks/): one tiny run end to end, with the
+real servers (lerld serve, oxigraph serve, nginx) and wrk, writing both reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.deref import NGINX
+from benchmarks.run import OXIGRAPH
+
+NEEDED = {
+    "wrk": shutil.which("wrk"),
+    "nginx": Path(NGINX).exists(),
+    "oxigraph": Path(OXIGRAPH).exists(),
+}
+
+
+@pytest.mark.skipif(not all(NEEDED.values()), reason=f"needs wrk, nginx and oxigraph: {NEEDED}")
+def test_a_tiny_run_writes_every_figure(repo_root, tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--sizes",
+            "tiny",
+            "--wrk-seconds",
+            "1",
+            "--query-budget",
+            "0.05",
+            "--deref-sample",
+            "5",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "LERLD_CACHE_DIR": str(tmp_path / "cache")},
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads((tmp_path / "results.json").read_text())
+    for key in (
+        "sparql_vs_oxigraph",
+        "deref_vs_nginx",
+        "deref_growth_1m_vs_10k",
+        "startup_vs_oxigraph_load",
+    ):
+        assert results[key] > 0, key
+    size = results["sizes"]["tiny"]
+    assert {q["query"] for q in size["sparql"]["queries"]} >= {"x-lookup", "x-describe"}
+    assert size["deref"]["lerld"]["errors"] == 0 and size["deref"]["nginx"]["errors"] == 0
+    assert results["machine"]["versions"]["oxigraph_cli"] != "missing"
+    report = (tmp_path / "RESULTS.md").read_text()
+    assert "## Goals" in report and "| tiny |" in report

@@ -1,0 +1,236 @@
+"""`lerld build`: the static site is the dynamic one byte for byte, reproducible, and
+served by plain static file servers it passes the dereferencing tests that need no
+content negotiation (python -m http.server), and with its nginx rules the 303 and
+single-type negotiation tests too (nginx, when installed)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+import lerld
+from lerld import describe
+from lerld.build import file_for, write
+from lerld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS
+from tests import test_linkeddata as dereferencing  # the same tests, on the static site
+from tests.conftest import REPO
+from tests.support import free_port, lerld_command, server
+from tests.test_linkeddata import Answer, entity_paths, parse
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+STATIC_TESTS = (
+    dereferencing.test_entity_iri_is_a_thing_303_to_its_document,
+    dereferencing.test_entity_iri_with_extension_303_to_that_format,
+    dereferencing.test_extension_overrides_accept,
+    dereferencing.test_head_has_headers_and_no_body,
+    dereferencing.test_last_modified_is_an_http_date,
+    dereferencing.test_strong_etag_and_conditional_requests,
+)
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def built(app, tmp_path_factory):
+    """The site built in this process, while `lerld build` builds it again in another."""
+    from lerld.build import crawl
+
+    root = tmp_path_factory.mktemp("build")
+    again = root / "again"
+    log = root / "again.log"
+    with open(log, "wb") as out:
+        other = subprocess.Popen(
+            lerld_command("--root", str(REPO), "build", str(again)),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    site = crawl(app)
+    write(site, root / "site")
+    assert other.wait(timeout=600) == 0, log.read_text()
+    return site, root / "site", again, log.read_text()
+
+
+def test_build_is_reproducible(built):
+    site, out, again, _ = built
+    assert tree(out) == tree(again)
+    assert os.stat(out / "dump.nt").st_mtime == site.modified
+
+
+def test_build_reports_broken_links(built):
+    site, _, _, output = built
+    for path in site.broken:
+        assert path in output
+
+
+def test_static_files_are_the_dynamic_answers(built, client, snapshot):
+    site, out, _, _ = built
+    paths = entity_paths(snapshot)
+    for path in paths[::25]:
+        doc = path.replace("/id/", "/doc/", 1)
+        for fmt in DOCUMENT_FORMATS:
+            assert (out / f"{doc[1:]}.{fmt.extension}").read_bytes() == client.get(
+                f"{doc}.{fmt.extension}"
+            ).data
+    for path in ["/sitemap.xml", "/entities.jsonld", "/ns/context.jsonld", "/robots.txt", "/map"]:
+        assert (out / file_for(path)).read_bytes() == client.get(path).data, path
+    for fmt in DUMP_FORMATS:
+        assert (out / f"dump.{fmt.extension}").exists()
+    for fmt in DOCUMENT_FORMATS:
+        assert (out / f".well-known/void.{fmt.extension}").exists()
+        assert (out / f"ns.{fmt.extension}").exists()
+    assert (out / "index.html").exists() and (out / "404.html").exists()
+    for fmt in DOCUMENT_FORMATS:  # the alignment module's IRI, which the vocabulary links to
+        assert f"ns/alignment.{fmt.extension}" in site.files
+    # every asset of the pages, the map's JavaScript modules (imported by map.js) included
+    static = Path(lerld.__file__).parent / "web" / "static"
+    for asset in static.rglob("*"):
+        if asset.is_file():
+            assert f"static/{asset.relative_to(static).as_posix()}" in site.files, asset
+    assert (out / ".htaccess").exists() and (out / ".nginx" / "server.conf").exists()
+    assert len([p for p in site.files if p.startswith("doc/")]) == len(paths) * len(
+        DOCUMENT_FORMATS
+    )
+
+
+def test_refuses_to_overwrite_a_directory_that_is_not_a_build(tmp_path):
+    from lerld.build import BuildError, Site
+
+    (tmp_path / "precious.txt").write_text("keep me")
+    with pytest.raises(BuildError):
+        write(Site({}, 0.0, {}), tmp_path)
+    assert (tmp_path / "precious.txt").exists()
+
+
+# --- a plain static file server ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def plain_server(built, tmp_path_factory):
+    _, out, _, _ = built
+    port = free_port()
+    log = tmp_path_factory.mktemp("plain") / "http.log"
+    command = [
+        "python3",
+        "-m",
+        "http.server",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--directory",
+        str(out),
+    ]
+    with server(command, port, log, probe_path="/index.html") as running:
+        yield running
+
+
+def test_plain_static_server_serves_every_format_by_extension(plain_server, snapshot):
+    session = requests.Session()
+    for path in entity_paths(snapshot)[::9]:
+        doc = path.replace("/id/", "/doc/", 1)
+        for fmt in RDF_FORMATS:
+            r = session.get(f"{plain_server.url}{doc}.{fmt.extension}", timeout=30)
+            assert r.status_code == 200 and r.headers["Content-Type"].startswith(fmt.media_type)
+            graph = parse(Answer(200, r.headers, r.content), fmt, snapshot)
+            assert isomorphic(
+                graph, describe.describe(snapshot.store, "https://w3id.org/ler" + path)
+            )
+    gz = session.get(plain_server.url + "/dump.nt.gz", timeout=30)
+    assert gz.headers["Content-Type"] == "application/gzip"
+    dump = Graph().parse(
+        data=session.get(plain_server.url + "/dump.nt", timeout=30).content, format="nt"
+    )
+    assert len(dump) == len(snapshot.store.construct("CONSTRUCT WHERE { ?s ?p ?o }"))
+
+
+@pytest.mark.parametrize("fmt", DOCUMENT_FORMATS, ids=lambda f: f.key)
+def test_plain_static_server_passes_the_extension_tests(plain_server, fmt):
+    dereferencing.test_extension_overrides_accept(http_fetch(plain_server.url), fmt)
+
+
+def test_plain_static_server_last_modified(plain_server, snapshot):
+    dereferencing.test_last_modified_is_an_http_date(http_fetch(plain_server.url), snapshot)
+
+
+# --- nginx with the build's rules -----------------------------------------------------------
+
+
+def http_fetch(url: str):
+    session = requests.Session()
+
+    def fetch(path, method="GET", **headers):
+        r = session.request(method, url + path, headers=headers, allow_redirects=False, timeout=30)
+        return Answer(r.status_code, r.headers, r.content)
+
+    return fetch
+
+
+@pytest.fixture(scope="module")
+def nginx(built, tmp_path_factory):
+    if NGINX is None:
+        pytest.skip("nginx is not installed")
+    _, out, _, _ = built
+    prefix = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (prefix / "nginx.conf").write_text(
+        f"{user}daemon off;\nworker_processes 1;\npid {prefix}/nginx.pid;\n"
+        f"error_log {prefix}/error.log;\nevents {{ worker_connections 64; }}\n"
+        f"http {{\n  access_log off;\n  client_body_temp_path {prefix}/tmp;\n"
+        f"  include {out}/.nginx/http.conf;\n"
+        f"  server {{\n    listen 127.0.0.1:{port};\n    root {out};\n"
+        f"    include {out}/.nginx/server.conf;\n  }}\n}}\n"
+    )
+    command = [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
+    with server(command, port, prefix / "run.log", probe_path="/index.html") as running:
+        yield running
+
+
+@pytest.mark.parametrize("test", STATIC_TESTS, ids=lambda t: t.__name__)
+def test_nginx_passes_the_dereferencing_tests(nginx, snapshot, test):
+    fetch = http_fetch(nginx.url)
+    arguments = {"fetch": fetch, "snapshot": snapshot}
+    names = test.__code__.co_varnames[: test.__code__.co_argcount]
+    if "fmt" in names:
+        for fmt in DOCUMENT_FORMATS:
+            test(**{n: arguments.get(n, fmt) for n in names})
+    else:
+        test(**{n: arguments[n] for n in names})
+
+
+@pytest.mark.parametrize("fmt", DOCUMENT_FORMATS, ids=lambda f: f.key)
+def test_nginx_negotiates_one_named_type(nginx, fmt):
+    r = requests.get(
+        nginx.url + "/doc/stakeholder/employers", headers={"Accept": fmt.media_type}, timeout=30
+    )
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == fmt.content_type
+    assert r.headers["Content-Location"] == f"/doc/stakeholder/employers.{fmt.extension}"
+    assert "Accept" in r.headers["Vary"] and r.headers["Access-Control-Allow-Origin"] == "*"
+    for other in DOCUMENT_FORMATS:
+        assert (
+            f'</doc/stakeholder/employers.{other.extension}>; rel="alternate"' in r.headers["Link"]
+        )
+    void = requests.get(
+        nginx.url + "/.well-known/void", headers={"Accept": "text/turtle"}, timeout=30
+    )
+    assert void.headers["Content-Type"] == "text/turtle; charset=utf-8"
+    assert (
+        requests.get(
+            nginx.url + "/id/stakeholder/astronauts", allow_redirects=False, timeout=30
+        ).status_code
+        == 404
+    )

@@ -1,0 +1,139 @@
+"""Listing and incremental harvesting: the Hydra collection of every entity (pages,
+filters by type and by date, stable order), the sitemap and robots.txt."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from datetime import date
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from lerld import dataset
+from lerld.terms import LER
+from tests.harvesting import BASE, local
+
+HYDRA = "hydra:"
+
+
+def entity_iris(snapshot) -> list[str]:
+    rows = snapshot.store.select(
+        f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER STRSTARTS(STR(?s), '{BASE}id/') }}"
+    )
+    return sorted(str(r["s"]) for r in rows)
+
+
+def walk(get, first: str) -> tuple[list[dict], list[dict]]:
+    """Every page from the first by hydra:next links: (pages, members)."""
+    pages, url = [], first
+    while url:
+        page = get(url)
+        pages.append(page)
+        url = page["hydra:view"].get("hydra:next", {}).get("@id")
+    return pages, [m for p in pages for m in p["hydra:member"]]
+
+
+@pytest.fixture
+def get(live_server):
+    def fetch(url: str) -> dict:
+        r = requests.get(local(url, live_server.url), timeout=30)
+        assert r.status_code == 200, url
+        assert r.headers["Content-Type"] == "application/ld+json; charset=utf-8"
+        assert r.headers["ETag"]
+        return r.json()
+
+    return fetch
+
+
+def test_collection_lists_every_entity_once_in_iri_order(get, snapshot):
+    pages, members = walk(get, BASE + "entities.jsonld")
+    ids = [m["@id"] for m in members]
+    assert ids == entity_iris(snapshot)
+    assert len(pages) == dataset.page_count(len(ids)) > 1
+    assert all(p["hydra:totalItems"] == len(ids) for p in pages)
+    assert pages[-1]["hydra:view"]["hydra:previous"]["@id"].endswith(
+        f"/entities/{len(pages) - 1}.jsonld"
+    )
+
+
+def test_members_have_type_label_and_modified(get):
+    members = get(BASE + "entities.jsonld")["hydra:member"]
+    for m in members:
+        assert m["@type"]
+        assert m.get("skos:prefLabel") or m.get("rdfs:label") or m.get("dcterms:title"), m
+        assert m["dcterms:modified"][0]["@value"]
+
+
+def test_filter_by_type_includes_subclasses(get, snapshot):
+    _, orgs = walk(get, BASE + "entities.jsonld?type=ler:Organization")
+    assert orgs and all("ler:Organization" in m["@type"] for m in orgs)
+    _, initiatives = walk(get, BASE + "entities.jsonld?type=" + quote(str(LER.Initiative), safe=""))
+    kinds = {
+        f"ler:{k}"
+        for k in ("Initiative", "Project", "Programme", "Network", "Report", "StandardsEffort")
+    }
+    assert initiatives and all(kinds & set(m["@type"]) for m in initiatives)
+    assert {t for m in initiatives for t in m["@type"]} & {
+        "ler:Project",
+        "ler:Programme",
+        "ler:Network",
+    }
+
+
+def test_filter_since_a_date_gives_what_changed_then(get, snapshot):
+    _, everything = walk(get, BASE + "entities.jsonld")
+    latest = max(date.fromisoformat(m["dcterms:modified"][0]["@value"]) for m in everything)
+    _, changed = walk(get, BASE + f"entities.jsonld?since={latest.isoformat()}")
+    expected = [
+        m["@id"] for m in everything if m["dcterms:modified"][0]["@value"] >= latest.isoformat()
+    ]
+    assert [m["@id"] for m in changed] == expected
+    future = get(BASE + "entities.jsonld?since=2999-01-01")
+    assert future["hydra:totalItems"] == 0 and future["hydra:member"] == []
+    assert future["hydra:view"]["@id"].endswith("?since=2999-01-01")
+
+
+def test_bad_filters_and_pages(live_server):
+    assert (
+        requests.get(live_server.url + "/entities.jsonld?since=yesterday", timeout=10).status_code
+        == 400
+    )
+    assert requests.get(live_server.url + "/entities/999.jsonld", timeout=10).status_code == 404
+    assert requests.get(live_server.url + "/entities/1.jsonld", timeout=10).status_code == 404
+
+
+def test_search_template_names_the_filters(get):
+    search = get(BASE + "entities.jsonld")["hydra:search"]
+    assert search["hydra:template"] == BASE + "entities.jsonld{?type,since}"
+    assert {m["hydra:variable"] for m in search["hydra:mapping"]} == {"type", "since"}
+
+
+def test_sitemap_lists_every_entity_document_with_lastmod(live_server, snapshot):
+    r = requests.get(live_server.url + "/sitemap.xml", timeout=30)
+    assert r.headers["Content-Type"].startswith("application/xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = ET.fromstring(r.content).findall("s:url", ns)
+    locs = [u.find("s:loc", ns).text for u in urls]
+    assert locs == [iri.replace("/id/", "/doc/", 1) for iri in entity_iris(snapshot)]
+    assert all(u.find("s:lastmod", ns) is not None for u in urls)
+    robots = requests.get(live_server.url + "/robots.txt", timeout=10).text
+    assert f"Sitemap: {BASE}sitemap.xml" in robots
+
+
+def test_a_large_sitemap_becomes_a_sitemap_index(snapshot):
+    index = dataset.entity_index(snapshot.store, BASE)
+    files = dataset.sitemap_files(index, BASE, limit=100)
+    assert set(files) == {"sitemap.xml"} | {
+        f"sitemaps/{n}.xml" for n in range(1, dataset.page_count(len(index)) + 1)
+    }
+    assert b"<sitemapindex" in files["sitemap.xml"]
+
+
+def test_collection_pages_are_json_ld(get, snapshot):
+    from tests.harvesting import jsonld_graph
+
+    page = get(BASE + "entities.jsonld")
+    graph = jsonld_graph(json.dumps(page), snapshot.context)
+    assert len(graph) > len(page["hydra:member"]) * 3
