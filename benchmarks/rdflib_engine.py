@@ -30,7 +30,8 @@ def _alarm(signum, frame):
 
 def evaluate(dataset: Dataset, text: str) -> int:
     result = dataset.query(text)
-    return len(result.serialize(format="json" if result.type != "CONSTRUCT" else "nt"))
+    graph = result.type in ("CONSTRUCT", "DESCRIBE")
+    return len(result.serialize(format="nt" if graph else "json"))
 
 
 def main(argv: list[str]) -> int:

@@ -3,6 +3,8 @@ the engineer's notes (benchmarks/notes.md: where the time goes, what each goal n
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 NOTES = Path(__file__).resolve().parent / "notes.md"
@@ -118,7 +120,21 @@ def write_report(results: dict, path: Path) -> None:
             f"{_f(s['rdflib_vs_oxigraph_geomean'])} over {s['rdflib_queries_answered']} queries "
             f"it answered ({sp['rdflib']}).",
         ]
+        if sp.get("failures"):
+            lines += ["", "Left out (failed or answered differently): " + "; ".join(sp["failures"])]
     lines += ["", "All figures: `benchmarks/results.json`.", ""]
     if NOTES.exists():
         lines += [NOTES.read_text()]
     path.write_text("\n".join(lines))
+
+
+def main() -> int:
+    """`python -m benchmarks.report`: RESULTS.md again from results.json (after editing
+    notes.md), without measuring anything."""
+    here = Path(__file__).resolve().parent
+    write_report(json.loads((here / "results.json").read_text()), here / "RESULTS.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

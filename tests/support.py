@@ -22,6 +22,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from benchmarks.reliability.load_test import memory_mib
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -91,36 +93,10 @@ def server(
         stop(process)
 
 
-def process_tree(pid: int) -> set[int]:
-    """pid and every process below it, from /proc."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = {pid}, {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier}
-        found |= frontier
-    return found
-
-
-def tree_memory_mib(pid: int) -> float:
-    """The memory of a process and everything below it: the sum of their proportional set
-    sizes (PSS), which counts pages shared copy-on-write once, not once per process."""
-    total_kib = 0
-    for member in process_tree(pid):
-        try:
-            rollup = Path(f"/proc/{member}/smaps_rollup").read_text()
-        except OSError:
-            continue
-        total_kib += sum(
-            int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")
-        )
-    return total_kib / 1024
+def pss_mib(pid: int) -> float:
+    """The memory of a process and everything below it: their proportional set sizes (PSS:
+    pages shared copy-on-write counted once), summed, in MiB."""
+    return memory_mib(pid)["pss_mib"]
 
 
 def lerld_command(*args: str) -> list[str]:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.test_map import LER, expected_edges, expected_nodes
 
@@ -86,9 +87,9 @@ def listed(page) -> set[str]:
     """The IRIs of the accessible list of the nodes shown."""
     if not page.eval_on_selector(".map-list", "d => d.open"):
         page.click(".map-list summary")  # filled when opened (the toggle event comes later)
-    page.wait_for_function(
-        "document.querySelectorAll('#map-list li').length == document.getElementById('map').dataset.nodes"
-    )
+    # expect() polls from Playwright's side: a wait_for_function predicate is eval'd in the
+    # page, which the map's Content-Security-Policy (no 'unsafe-eval') rightly refuses.
+    expect(page.locator("#map-list li")).to_have_count(drawn(page)[0])
     return set(page.eval_on_selector_all("#map-list li", "items => items.map(i => i.dataset.iri)"))
 
 

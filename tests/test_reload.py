@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -18,15 +17,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from benchmarks.reliability.load_test import process_tree
 from tests.broken_inputs import CASES
-from tests.support import (
-    free_port,
-    lerld_command,
-    oxigraph_command,
-    process_tree,
-    server,
-    tree_memory_mib,
-)
+from tests.support import free_port, lerld_command, oxigraph_command, pss_mib, server
+from tests.test_remote_store import load as lerld_load
 
 REPO = Path(__file__).resolve().parent.parent
 MARKER = "data/zz-reload.ttl"
@@ -242,15 +236,36 @@ def test_bad_versions_are_logged_and_never_published(reloading):
 def test_memory_stays_bounded_over_reloads(reloading):
     version = reloading.version()
     reloading.change(lambda: (reloading.root / MARKER).write_text(marker(version + 1)))
-    before = tree_memory_mib(reloading.pid)
+    before = pss_mib(reloading.pid)
     for n in range(2, 8):
         report = reloading.change(
             lambda n=n: (reloading.root / MARKER).write_text(marker(version + n))
         )
         assert "lerld: reloaded" in report
-    after = tree_memory_mib(reloading.pid)
+    after = pss_mib(reloading.pid)
     assert reloading.version() == version + 7
     assert after < before * 1.25 + 20, (before, after)
+
+
+def test_a_store_on_disk_is_reloaded_too(tmp_path):
+    """Each worker opens the store on disk for itself (a database handle opened before a
+    fork deadlocks after it), before and after a reload."""
+    root = copy_project(tmp_path / "project")
+    port = free_port()
+    command = lerld_command(
+        "--root", str(root), "serve", "--port", str(port), "--reload",
+        "--store-path", str(tmp_path / "store"),
+    )  # fmt: skip
+    with server(command, port, tmp_path / "serve.log", probe_path=MARKER_PAGE) as running:
+        served = Reloading(running, root)
+        assert served.version() == 1
+        report = served.change(lambda: (root / MARKER).write_text(marker(2)))
+        assert "lerld: reloaded" in report
+        for _ in range(6):
+            assert served.version() == 2
+            labels = [row["label"]["value"] for row in served.sparql(LABELS)]
+            assert labels == ["Reload Initiative v2", "Reload Marker v2"]
+    assert len(list((tmp_path / "store").iterdir())) <= 2  # the old version's are gone
 
 
 # --- a remote store: `lerld load` publishes, `lerld serve --endpoint --reload` follows ----------
@@ -262,12 +277,7 @@ def test_serve_on_a_remote_store_follows_each_load(tmp_path):
     endpoint = f"http://127.0.0.1:{ox_port}/query"
 
     def load() -> None:
-        result = subprocess.run(
-            lerld_command("--root", str(root), "load", "--endpoint", endpoint),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        result = lerld_load(root, endpoint)
         assert result.returncode == 0, result.stderr
 
     with server(oxigraph_command(tmp_path / "db", ox_port), ox_port, tmp_path / "ox.log"):

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from lerld.formats import SPARQL_JSON
-from lerld.results import BINDINGS, Answer, AnswerCache
+from lerld.results import BINDINGS, ENTRY_OVERHEAD, Answer, AnswerCache
 from tests.support import free_port, lerld_command, server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -173,16 +173,20 @@ def test_requests_over_the_size_limit_are_refused(limited):
 
 
 def test_the_answer_cache_keeps_recent_answers_within_its_budget():
-    cache = AnswerCache(max_bytes=10)
+    entry = 4 + 1 + ENTRY_OVERHEAD  # body, key, the objects: what one entry below costs
+    cache = AnswerCache(max_bytes=2 * entry + 10)
     answers = {k: Answer(BINDINGS, SPARQL_JSON, bytes(4)) for k in "abc"}
     for key, answer in answers.items():
         cache.put((key,), answer)
-    assert cache.get(("a",)) is None  # 12 bytes > 10: the least recently used went out
+    assert cache.get(("a",)) is None  # three entries do not fit: the least recently used went
     assert cache.get(("b",)) is answers["b"]
     cache.put(("d",), Answer(BINDINGS, SPARQL_JSON, bytes(4)))
     assert cache.get(("c",)) is None and cache.get(("b",)) is answers["b"]
-    cache.put(("huge",), Answer(BINDINGS, SPARQL_JSON, bytes(11)))
+    cache.put(("huge",), Answer(BINDINGS, SPARQL_JSON, bytes(3 * entry)))
     assert cache.get(("huge",)) is None
+    # the key counts too: a long query with a tiny answer is as big as its text
+    cache.put(("x" * 3 * entry,), Answer(BINDINGS, SPARQL_JSON, bytes(4)))
+    assert cache.get(("x" * 3 * entry,)) is None
 
 
 def test_repeated_queries_get_the_same_answer(limited):

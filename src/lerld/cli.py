@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import math
 import sys
 from datetime import date
 from pathlib import Path
@@ -40,7 +43,11 @@ def not_valid(error: InvalidData, message: str) -> int:
 def serve_options(settings: Settings, access_log: bool) -> dict:
     """The production server's configuration: Granian (HTTP in Rust, the WSGI app in
     forked worker processes that share the loaded snapshot), a few threads per worker so
-    that a slow request (a SPARQL query) does not hold up the others."""
+    that a slow request (a SPARQL query) does not hold up the others. A worker that dies
+    is replaced. HTTP limits, on purpose: a request line and headers of at most 64 KiB
+    together (more: 431; a URL over 64 KiB: 414), at most 100 headers (431), sent within
+    10 s (then the connection is closed)."""
+    from granian.http import HTTP1Settings
     from granian.log import LogLevels
 
     return {
@@ -50,18 +57,36 @@ def serve_options(settings: Settings, access_log: bool) -> dict:
         "blocking_threads": SERVE_THREADS,
         "log_access": access_log,
         "log_level": LogLevels.warning,
-        "workers_kill_timeout": 10,
+        # a worker told to stop finishes its requests, a SPARQL query to its time limit
+        "workers_kill_timeout": math.ceil(settings.sparql_timeout) + 5,
+        "respawn_failed_workers": True,
+        "http1_settings": HTTP1Settings(header_read_timeout=10_000, max_buffer_size=64 * 1024),
     }
+
+
+# glibc's mallopt parameter for the size from which allocations are mmapped.
+M_MMAP_THRESHOLD = -3
+
+
+def return_large_buffers_to_the_system() -> None:
+    """Make glibc mmap every allocation from 128 KiB up, and so give it back when it is
+    freed. By default glibc raises that threshold to the largest buffer freed so far (up to
+    32 MiB), after which a server that has read a few large requests (SPARQL queries of up
+    to --sparql-max-body) keeps their memory in its heaps for good: each worker grows with
+    every new largest request. Forked workers and query processes inherit the setting."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").mallopt(M_MMAP_THRESHOLD, 128 * 1024)
 
 
 def run_server(app, options: dict, reloader) -> None:
     from granian.constants import Interfaces
 
     from lerld.reload import ReloadingServer
+    from lerld.web import in_worker
 
     server = ReloadingServer(app, reloader, interface=Interfaces.WSGI, **options)
     # The workers are forked from this process: they serve the app already built here.
-    server.serve(target_loader=lambda _target: app)
+    server.serve(target_loader=lambda _target: in_worker(app))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -84,8 +109,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sparql_max_body=args.sparql_max_body,
         sparql_processes=args.sparql_processes,
         sparql_cache_mb=args.sparql_cache_mb,
+        sparql_max_memory=args.sparql_max_memory,
         allow_service=args.allow_service,
     )
+    return_large_buffers_to_the_system()
     try:
         snapshot = load_snapshot(settings)
     except InvalidData as e:
@@ -153,7 +180,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     settings = Settings(root=args.root, inference=args.inference)
     named = queries.find_query(args.query, settings.root / "sparql")
     text = queries.bind(named, query_parameters(args.param))
-    shape = queries.check(text, allow_service=True)
+    shape = queries.check(text, allow_service=True, public_services_only=False)
     wanted = args.format or ("turtle" if shape.form == GRAPH else "table")
     if wanted == "table":
         formats = Formats(SPARQL_JSON, TURTLE)
@@ -321,6 +348,13 @@ def add_sparql_options(command: argparse.ArgumentParser) -> None:
         default=defaults.sparql_cache_mb,
         help="memory (MiB, per worker) for answers kept for repeated /sparql queries on the "
         f"embedded store; 0 turns it off (default: {defaults.sparql_cache_mb})",
+    )
+    command.add_argument(
+        "--sparql-max-memory",
+        type=int,
+        default=defaults.sparql_max_memory,
+        help="memory (MiB) a query process may take for one query on the embedded store; a "
+        f"query that needs more is stopped (default: {defaults.sparql_max_memory})",
     )
     command.add_argument(
         "--allow-service",

@@ -1,7 +1,11 @@
 """SPARQL queries: the read-only policy of the endpoint, and the named queries in sparql/*.rq.
 
 The policy looks at a query's tokens (comments, strings and IRIs skipped, as the SPARQL
-grammar's lexer does) to tell its form, and refuses updates and, unless enabled, SERVICE.
+grammar's lexer does) to tell its form, and refuses updates and, unless enabled, SERVICE
+(and, when enabled, SERVICE to loopback, private and link-local addresses: the server must
+not be made to fetch from its own network). It also refuses queries so deeply nested or so
+long that the engine, which handles them by recursion, would exhaust its stack: that kills
+the process evaluating them (a query process, or a remote store's whole server).
 Named queries are files whose header comment gives a title, a description and typed
 parameters; a parameter is bound by replacing the values of its `VALUES ?name { ... }`
 block with a checked, typed RDF term, never by pasting the raw input into the text.
@@ -9,10 +13,13 @@ block with a checked, typed RDF term, never by pasting the raw input into the te
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rdflib import Literal, URIRef
 
@@ -42,6 +49,18 @@ _TOKEN = re.compile(
 )
 
 
+# The most a query may hold of what the engine handles by recursion (measured on Oxigraph
+# 0.5: it crashes from about 200 triple patterns in a group, 500 steps of a path, 2,000
+# levels of nesting, 10,000 operators; its server, with smaller thread stacks, sooner).
+MAX_NESTING = 64  # levels of ( ), { } and [ ]
+MAX_OPERATORS = 200  # operators of expressions and property paths: + - * / ! ^ | & = < > ?
+MAX_PATTERNS = 150  # triple patterns (. and ;) and groups (UNION, OPTIONAL, FILTER, ...)
+_OPERATORS = frozenset("+-*/!^|&=<>?")
+_PATTERN_WORDS = frozenset(
+    ("UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE", "SELECT", "EXISTS")
+)
+
+
 @dataclass(frozen=True)
 class QueryShape:
     """What a query is, as far as the endpoint's policy needs to know."""
@@ -68,9 +87,77 @@ def shape(query: str) -> QueryShape:
     )
 
 
-def check(query: str, allow_service: bool = False) -> QueryShape:
+def check_size(query: str) -> None:
+    """Raise MalformedQuery for a query nested deeper, or with more operators or patterns,
+    than the limits above."""
+    depth = deepest = operators = patterns = 0
+    for match in _TOKEN.finditer(query):
+        kind, text = match.lastgroup, match.group()
+        if kind == "word":
+            patterns += text.upper() in _PATTERN_WORDS
+        elif kind == "other":
+            if text in "({[":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif text in ")}]":
+                depth -= 1
+            elif text in ".;":
+                patterns += 1
+            elif text in _OPERATORS:
+                operators += 1
+    for value, limit, what in (
+        (deepest, MAX_NESTING, "levels of nesting"),
+        (operators, MAX_OPERATORS, "operators"),
+        (patterns, MAX_PATTERNS, "triple patterns and groups"),
+    ):
+        if value > limit:
+            raise MalformedQuery(
+                f"the query is too large for this endpoint: it has {value} {what}, the "
+                f"limit is {limit}; split it, or put long lists of values in VALUES"
+            )
+
+
+def service_endpoints(query: str) -> list[str | None]:
+    """The endpoint of each SERVICE call in a query: an IRI, or None for a variable."""
+    prefixes = {p or "": iri for p, iri in _PREFIX.findall(query)}
+    tokens = [m for m in _TOKEN.finditer(query) if m.lastgroup not in ("space", "comment")]
+    found = []
+    for i, token in enumerate(tokens):
+        if token.lastgroup != "word" or token.group().upper() != "SERVICE":
+            continue
+        target = tokens[i + 1] if i + 1 < len(tokens) else None
+        if target is not None and target.group().upper() == "SILENT":
+            target = tokens[i + 2] if i + 2 < len(tokens) else None
+        if target is None or target.lastgroup not in ("iri", "name"):
+            found.append(None)
+        elif target.lastgroup == "iri":
+            found.append(target.group()[1:-1])
+        else:
+            prefix, _, local = target.group().partition(":")
+            found.append(prefixes[prefix] + local if prefix in prefixes else None)
+    return found
+
+
+def is_public(url: str) -> bool:
+    """An http(s) URL whose host is, and resolves only to, public (global) addresses."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, None)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(addresses) and all(
+        ipaddress.ip_address(a.split("%", 1)[0]).is_global for a in addresses
+    )
+
+
+def check(query: str, allow_service: bool = False, public_services_only: bool = True) -> QueryShape:
     """The shape of a query this read-only endpoint may run; raises QueryRejected for an
-    update or (unless allowed) a SERVICE call. Syntax is the store's parser's business."""
+    update or (unless allowed) a SERVICE call, or one to a non-public address (unless
+    public_services_only is False: a local user's own query), and MalformedQuery for a
+    query too large. Syntax is the store's parser's business."""
+    check_size(query)
     found = shape(query)
     if found.update:
         raise QueryRejected(
@@ -82,6 +169,12 @@ def check(query: str, allow_service: bool = False) -> QueryShape:
             "SERVICE (federated query) is disabled on this endpoint: it would make the "
             "server fetch other URLs"
         )
+    for endpoint in service_endpoints(query) if found.service and public_services_only else ():
+        if endpoint is None or not is_public(endpoint):
+            raise QueryRejected(
+                f"SERVICE {'<' + endpoint + '>' if endpoint else 'with a variable'} is refused: "
+                "federated queries may only call http(s) endpoints at public addresses"
+            )
     return found
 
 

@@ -14,15 +14,22 @@ version stays. If it is good, ReloadingServer.switch publishes it:
 2. a new set of web workers is forked, holding it; they hold their requests until it is
    published (lerld.web.PublishedGate);
 3. once every new worker listens, the old ones are told to stop (SIGTERM): they take no new
-   connection and finish the requests they have, with the old snapshot;
+   connection and finish the requests they have, with the old snapshot (if the new ones do
+   not come up, they are stopped instead, and the old snapshot stays);
 4. once no old worker listens, the new generation is published: the new workers answer;
 5. once the old workers have exited, the old snapshot's query processes and store are freed.
 
 A request is answered by one process from one snapshot: it sees the old version or the new
 one, never a mix; and no answer of the new version is given while an old worker still takes
-requests. The workers listen on the port each with its own socket (SO_REUSEPORT): a
-connection that the kernel queued at an old worker in the instant its socket closes is
-reset, unless `net.ipv4.tcp_migrate_req` is 1, which moves it to a new worker.
+requests.
+
+The workers listen on the port each with its own socket (SO_REUSEPORT): a connection that
+the kernel queued at an old worker in the instant its socket closes is reset, unless
+`net.ipv4.tcp_migrate_req` is 1, which moves it to a new worker.
+
+The master also keeps the server whole: Granian replaces a web worker that dies, and a
+watchdog thread forks the query processes' supervisor again if it dies (a query process
+that dies is replaced by the supervisor itself).
 """
 
 from __future__ import annotations
@@ -50,6 +57,8 @@ SETTLE_SECONDS = 0.3
 # How long a switch waits for the new workers to listen, and for the old ones to stop.
 LISTEN_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
+# How often the watchdog looks at the query processes' supervisor.
+WATCHDOG_SECONDS = 1.0
 
 
 def load_snapshot(settings: Settings) -> Snapshot:
@@ -75,7 +84,10 @@ def fingerprint(settings: Settings) -> Hashable:
     entries = []
     for name in (*ROLES, CONTEXT_FILE):
         top = settings.root / name
-        paths = [top, *sorted(top.rglob("*"))] if top.is_dir() else [top]
+        try:
+            paths = [top, *sorted(top.rglob("*"))] if top.is_dir() else [top]
+        except OSError:  # a directory that cannot be read: reading the sources will say
+            paths = [top]
         for path in paths:
             try:
                 stat = path.stat()
@@ -92,11 +104,12 @@ class Reloader:
         self,
         settings: Settings,
         current: Snapshot,
-        switch: Callable[[Snapshot], None],
+        switch: Callable[[Snapshot], bool],
         report: Callable[[str], None],
         poll: bool,
     ) -> None:
-        """switch(snapshot) publishes a snapshot; report(text) tells the operator."""
+        """switch(snapshot) publishes a snapshot (False: it could not); report(text) tells
+        the operator."""
         self.settings = settings
         self.current = current
         self.switch = switch
@@ -151,7 +164,9 @@ class Reloader:
             snapshot.store.close()
             self.report(f"lerld: reload: version {snapshot.version} is unchanged")
             return False
-        self.switch(snapshot)
+        if not self.switch(snapshot):
+            self.report(f"lerld: reload: the new workers did not start; {still}")
+            return False
         self.current = snapshot
         self.report(
             f"lerld: reloaded: serving version {snapshot.version} "
@@ -200,41 +215,52 @@ class ReloadingServer(Granian):
     docstring says, where Granian's own would only fork the workers again."""
 
     def __init__(
-        self, app: Callable, reloader: Callable[[Callable[[Snapshot], None]], Reloader], **options
+        self, app: Callable, reloader: Callable[[Callable[[Snapshot], bool]], Reloader], **options
     ) -> None:
         """app is the WSGI application create_app made; reloader(switch) makes the Reloader
         that calls switch(snapshot)."""
         super().__init__("lerld", **options)
         self.app = app
         self.reloader = reloader(self.switch)
-        self._staged: Snapshot | None = None
+        self._previous: Snapshot | None = None
+        self._published = False
         self._switched = threading.Event()
 
     def startup(self, spawn_target, target_loader) -> None:
         super().startup(spawn_target, target_loader)
         self.reloader.start()
+        threading.Thread(target=self._watchdog, name="lerld-watchdog", daemon=True).start()
+
+    def _watchdog(self) -> None:
+        while True:
+            time.sleep(WATCHDOG_SECONDS)
+            if web.revive(self.app):
+                self.reloader.report("lerld: the query processes had stopped: started again")
 
     def signal_handler_reload(self, *args, **kwargs) -> None:
         self.reloader.request()
 
-    def switch(self, snapshot: Snapshot) -> None:
-        """Publish a snapshot (from the reloader's thread): steps 1 here, 2-5 in Granian's
-        main loop, which owns the workers; returns when it is done."""
-        self._staged = web.stage(self.app, snapshot)
+    def switch(self, snapshot: Snapshot) -> bool:
+        """Publish a snapshot (from the reloader's thread): step 1 here, 2-5 in Granian's
+        main loop, which owns the workers. Returns when it is done: whether the new workers
+        came up (if not, the old ones go on, with the old snapshot)."""
+        self._previous = web.stage(self.app, snapshot)
         self._switched.clear()
         self.reload_signal = True
         self.main_loop_interrupt.set()
         self._switched.wait()
+        return self._published
 
     def _reload(self, spawn_target, target_loader) -> None:
         self.reload_signal = False
         self.main_loop_interrupt.clear()
+        self._published = False
         try:
-            self._replace_workers(spawn_target, target_loader)
+            self._published = self._replace_workers(spawn_target, target_loader)
         finally:
             self._switched.set()
 
-    def _replace_workers(self, spawn_target, target_loader) -> None:
+    def _replace_workers(self, spawn_target, target_loader) -> bool:
         old = list(self.wrks)
         new = [
             self._spawn_worker(idx=idx, target=spawn_target, callback_loader=target_loader)
@@ -242,18 +268,27 @@ class ReloadingServer(Granian):
         ]
         for worker in new:
             worker.start()
-        self.wrks[:] = new
         port = self.bind_port
-        _wait_for(lambda: all(listening(w.inner.pid, port) for w in new), LISTEN_TIMEOUT)
+        if not _wait_for(lambda: all(listening(w.inner.pid, port) for w in new), LISTEN_TIMEOUT):
+            self._stop(new)
+            web.retire(web.stage(self.app, self._previous))
+            web.publish(self.app)
+            return False
+        self.wrks[:] = new
         for worker in old:
             worker.terminate()
         _wait_for(lambda: not any(listening(w.inner.pid, port) for w in old), STOP_TIMEOUT)
         web.publish(self.app)
-        for worker in old:
+        self._stop(old)
+        web.retire(self._previous)
+        return True
+
+    def _stop(self, workers: list) -> None:
+        """Stop workers gracefully (they finish their requests), or kill them in the end."""
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
             worker.join(self.workers_kill_timeout)
             if worker.is_alive():
                 worker.kill()
                 worker.join()
-        if self._staged is not None:
-            web.retire(self._staged)
-            self._staged = None

@@ -65,9 +65,22 @@ class Answer:
     truncated: bool = False
 
 
+# What an entry of the answer cache costs beyond its body and the text of its key (the
+# objects that hold them), roughly.
+ENTRY_OVERHEAD = 512
+
+
+def entry_size(key: tuple, answer: Answer) -> int:
+    """The memory an answer takes in the cache, its key included: a 1 MB query with a
+    30-byte answer costs 1 MB, or unique long queries would fill the memory unbounded."""
+    text = sum(len(part) for part in key if isinstance(part, str | bytes))
+    return len(answer.body or b"") + text + ENTRY_OVERHEAD
+
+
 class AnswerCache:
     """Answers kept for repeated queries: least recently used first out, at most max_bytes
-    of bodies. Thread-safe. Sound only over content that does not change (a snapshot)."""
+    of answers and keys. Thread-safe. Sound only over content that does not change (a
+    snapshot)."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -83,7 +96,7 @@ class AnswerCache:
             return answer
 
     def put(self, key: tuple, answer: Answer) -> None:
-        size = len(answer.body or b"")
+        size = entry_size(key, answer)
         if size > self.max_bytes:
             return
         with self._lock:
@@ -92,8 +105,8 @@ class AnswerCache:
             self._entries[key] = answer
             self._bytes += size
             while self._bytes > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= len(dropped.body or b"")
+                dropped_key, dropped = self._entries.popitem(last=False)
+                self._bytes -= entry_size(dropped_key, dropped)
 
 
 def ntriples(term: Term) -> str:

@@ -44,6 +44,7 @@ class Settings:
     sparql_max_body: int = 1_048_576
     sparql_processes: int = 2
     sparql_cache_mb: int = 64
+    sparql_max_memory: int = 1024  # MiB a query process may grow by while evaluating
     allow_service: bool = False
     # Where a page's "suggest an edit" link goes: {path} is the entity's source file in the
     # project (data/organizations.ttl); point it at the repository that holds your data.
@@ -57,6 +58,8 @@ class Settings:
         check_edit_url(self.edit_url)
         if self.sparql_timeout <= 0 or min(self.sparql_max_rows, self.sparql_max_body) < 1:
             raise ValueError("SPARQL limits must be positive")
+        if self.sparql_max_memory < 16:
+            raise ValueError("a query process needs at least 16 MiB to evaluate queries")
         if self.sparql_cache_mb < 0:
             raise ValueError("the SPARQL answer cache cannot be negative")
         if self.sparql_processes < 1:

@@ -30,9 +30,14 @@ def limits_text(settings: Settings) -> str:
         f"Each query may run for {settings.sparql_timeout:g} s; it is then stopped and "
         f"answered with 504. Answers hold at most {settings.sparql_max_rows} solutions or "
         f"triples (more are cut, with the header {TRUNCATED_HEADER}: true; page with "
-        f"LIMIT and OFFSET). A request may carry at most {settings.sparql_max_body} bytes. "
+        f"LIMIT and OFFSET). A request may carry at most {settings.sparql_max_body} bytes, "
+        f"and a query may take {settings.sparql_max_memory} MiB of memory (more: 503). "
         "The endpoint is read-only; SERVICE is "
-        + ("allowed." if settings.allow_service else "refused.")
+        + (
+            "allowed, except to loopback, private and link-local addresses."
+            if settings.allow_service
+            else "refused."
+        )
     )
 
 

@@ -11,8 +11,14 @@ query per connection and send back the answer.
 An executor writes the deadline of the query it runs into a slot of shared memory; the
 supervisor kills (SIGKILL) an executor whose deadline has passed, which frees its CPU at
 once, and forks a fresh one. The client sees the connection close without an answer
-after the time limit, and raises QueryTimeout. Queries are read-only, so a connection
-that closes early (an executor that died for another reason) is retried once.
+after the time limit, and raises QueryTimeout.
+
+An executor may also grow by at most `memory_limit` MiB (RLIMIT_AS, over what it shares
+with the supervisor): a query that needs more makes its allocation fail, and the engine
+aborts the process. An executor acknowledges a query (one byte) before evaluating it, so
+the client knows whether its connection closed because the query killed the process
+(StoreUnavailable, never tried again: it would kill another) or before the query started
+(an executor that died for another reason: tried once more, queries being read-only).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import logging
 import mmap
 import os
 import pickle
+import resource
 import shutil
 import signal
 import socket
@@ -45,6 +52,8 @@ _SLOT = struct.Struct("d")
 _ERRORS = {e.__name__: e for e in (MalformedQuery, QueryRejected, StoreUnavailable)}
 # How often the supervisor looks at the deadlines, in seconds.
 _TICK = 0.02
+# What an executor sends when it starts evaluating a query.
+_ACK = b"\x06"
 
 
 def _send(conn: socket.socket, payload: bytes) -> None:
@@ -87,14 +96,22 @@ class QueryWorkers:
     the signature of Store.query."""
 
     def __init__(
-        self, open_store: Callable[[], Store], size: int = 2, time_limit: float = 10.0
+        self,
+        open_store: Callable[[], Store],
+        size: int = 2,
+        time_limit: float = 10.0,
+        memory_limit: int | None = None,
     ) -> None:
-        """open_store runs in each executor after the fork and gives the store it queries."""
-        if size < 1 or time_limit <= 0:
-            raise ValueError("a query pool needs at least one process and a positive time limit")
+        """open_store runs in each executor after the fork and gives the store it queries;
+        memory_limit (MiB) bounds how much an executor may grow, None not at all."""
+        if size < 1 or time_limit <= 0 or (memory_limit is not None and memory_limit < 1):
+            raise ValueError(
+                "a query pool needs at least one process and positive time and memory limits"
+            )
         self.open_store = open_store
         self.size = size
         self.time_limit = time_limit
+        self.memory_limit = memory_limit
         self._lock = threading.Lock()
         self._owner: int | None = None
         self._supervisor: int | None = None
@@ -112,16 +129,36 @@ class QueryWorkers:
             if self._supervisor is not None:
                 return
             self._directory = Path(tempfile.mkdtemp(prefix="lerld-sparql-"))
-            listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            listener.bind(self.address)
-            listener.listen(128)
-            deadlines = mmap.mmap(-1, _SLOT.size * self.size)
-            owner = os.getpid()
-            pid = _fork(lambda: self._supervise(listener, deadlines, owner))
-            listener.close()
-            deadlines.close()
-            self._owner, self._supervisor = owner, pid
+            self._launch()
             atexit.register(self.close)
+
+    def _launch(self) -> None:
+        """Fork the supervisor, its executors listening at the pool's address."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.address)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(self.address)
+        listener.listen(128)
+        deadlines = mmap.mmap(-1, _SLOT.size * self.size)
+        owner = os.getpid()
+        pid = _fork(lambda: self._supervise(listener, deadlines, owner))
+        listener.close()
+        deadlines.close()
+        self._owner, self._supervisor = owner, pid
+
+    def revive(self) -> bool:
+        """Fork the supervisor again if it died (only from the process that started it): the
+        clients find the new one at the same address. Whether it had died."""
+        with self._lock:
+            if self._supervisor is None or os.getpid() != self._owner:
+                return False
+            try:
+                exited = os.waitpid(self._supervisor, os.WNOHANG)[0] != 0
+            except ChildProcessError:
+                exited = True
+            if exited:
+                self._launch()
+            return exited
 
     def close(self) -> None:
         """Stop the supervisor and its executors (only from the process that started them)."""
@@ -156,7 +193,8 @@ class QueryWorkers:
                     conn.settimeout(patience)
                     conn.connect(self.address)
                     _send(conn, payload)
-                    reply = _receive(conn)
+                    started_evaluating = conn.recv(1) == _ACK
+                    reply = _receive(conn) if started_evaluating else None
             except TimeoutError:
                 raise StoreUnavailable(
                     "every query process is busy; try again in a moment"
@@ -170,6 +208,12 @@ class QueryWorkers:
                 raise _ERRORS.get(value[0], StoreUnavailable)(value[1])
             if time.monotonic() - started >= self.time_limit:
                 raise QueryTimeout(self.time_limit)
+            if started_evaluating:
+                limit = f" of {self.memory_limit} MiB" if self.memory_limit else ""
+                raise StoreUnavailable(
+                    "the query stopped the process that evaluated it: it needs more memory "
+                    f"than the limit{limit}, or the query engine failed on it"
+                )
         raise StoreUnavailable("the query process stopped before answering")
 
     # --- the supervisor ---------------------------------------------------------------
@@ -217,6 +261,8 @@ class QueryWorkers:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         supervisor = os.getppid()
         store = self.open_store()
+        if self.memory_limit is not None:
+            _limit_growth(self.memory_limit << 20)
         listener.settimeout(1.0)
         offset = slot * _SLOT.size
         while os.getppid() == supervisor:
@@ -231,6 +277,7 @@ class QueryWorkers:
                     request = _receive(conn)
                     if request is None:
                         continue
+                    conn.sendall(_ACK)
                     reply: tuple = ("ok", store.query(*pickle.loads(request)))
                 except LerldError as e:
                     reply = ("error", type(e).__name__, str(e))
@@ -240,3 +287,10 @@ class QueryWorkers:
                     _SLOT.pack_into(deadlines, offset, 0.0)
                 with contextlib.suppress(OSError):
                     _send(conn, pickle.dumps(reply))
+
+
+def _limit_growth(extra: int) -> None:
+    """Let this process's address space grow by at most `extra` bytes from now on."""
+    pages = int(Path("/proc/self/statm").read_text().split()[0])
+    limit = pages * resource.getpagesize() + extra
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

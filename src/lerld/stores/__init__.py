@@ -70,6 +70,10 @@ class Store(Protocol):
         its form, with at most max_rows solutions or triples (truncated says if more
         existed). Raises MalformedQuery with the parser's message."""
 
+    def for_worker(self) -> Store:
+        """The same content for a process forked from this one (which must not use a
+        database handle its parent opened): this store, or a new handle on its content."""
+
     def close(self) -> None: ...
 
 

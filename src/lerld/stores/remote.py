@@ -113,7 +113,7 @@ class RemoteStore:
     def _request(self, method: str, url: str, timeout: float, **kwargs) -> requests.Response:
         try:
             response = self._session().request(
-                method, url, timeout=(CONNECT_TIMEOUT, timeout), **kwargs
+                method, url, timeout=(min(CONNECT_TIMEOUT, timeout), timeout), **kwargs
             )
         except requests.exceptions.ReadTimeout:
             raise QueryTimeout(timeout) from None
@@ -178,12 +178,23 @@ class RemoteStore:
             self._manifest = Manifest(rows[0][0].value, tuple(sorted(row[1].value for row in rows)))
         return self._manifest
 
+    def _own(self, query: str, accept: str) -> requests.Response:
+        """One of lerld's own small queries (a page's): a store that does not answer it
+        within the time limit is unavailable (503), whatever the reason."""
+        try:
+            return self._query(query, accept, timeout=self.query_timeout)
+        except QueryTimeout:
+            raise StoreUnavailable(
+                f"the SPARQL store at {self.endpoint} did not answer within "
+                f"{self.query_timeout:g} s"
+            ) from None
+
     def ask(self, query: str) -> bool:
-        answer = read_json(self._query(query, SPARQL_JSON.media_type).content)
+        answer = read_json(self._own(query, SPARQL_JSON.media_type).content)
         return bool(answer)
 
     def select(self, query: str) -> list[Row]:
-        answer = read_json(self._query(query, SPARQL_JSON.media_type).content)
+        answer = read_json(self._own(query, SPARQL_JSON.media_type).content)
         if isinstance(answer, bool):
             raise MalformedQuery("expected a SELECT query")
         variables, rows = answer
@@ -193,7 +204,7 @@ class RemoteStore:
         ]
 
     def construct(self, query: str) -> Graph:
-        response = self._query(query, NTRIPLES.media_type)
+        response = self._own(query, NTRIPLES.media_type)
         return Graph().parse(data=response.content, format="nt")
 
     def query(
@@ -316,6 +327,10 @@ class RemoteStore:
         if names:
             with contextlib.suppress(LerldError):
                 self.update(" ;\n".join(f"DROP SILENT GRAPH {_iri(n)}" for n in names))
+
+    def for_worker(self) -> RemoteStore:
+        """A forked process can use this very store: its HTTP sessions are per thread."""
+        return self
 
     def close(self) -> None:
         session = getattr(self._local, "session", None)

@@ -6,6 +6,7 @@ the library are translated to statuses in one place.
 
 from __future__ import annotations
 
+import dataclasses
 import mmap
 import struct
 import threading
@@ -55,6 +56,15 @@ class SnapshotHolder:
             old, self._snapshot = self._snapshot, snapshot
             self.generation += 1
         return old
+
+    def for_worker(self) -> None:
+        """In a worker process just forked from this one: the snapshot's store as the worker
+        may use it (a store on disk opened again, read-only: a database handle opened before
+        the fork is not safe to use after it)."""
+        store = self._snapshot.store
+        own = store.for_worker()
+        if own is not store:
+            self._snapshot = dataclasses.replace(self._snapshot, store=own)
 
     def publish(self) -> None:
         """Every process answers with the current generation from now on."""
@@ -129,6 +139,12 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
 # --- switching to a new snapshot (lerld.reload drives these, in the serving process) -------
 
 
+def in_worker(app: Flask) -> Flask:
+    """The app, in a web worker process just forked from the one that made it."""
+    app.extensions["lerld"].for_worker()
+    return app
+
+
 def stage(app: Flask, snapshot: Snapshot) -> Snapshot:
     """Make `snapshot` the one that processes forked from now on serve (not yet published),
     and start its query processes; returns the snapshot it replaces."""
@@ -142,6 +158,13 @@ def stage(app: Flask, snapshot: Snapshot) -> Snapshot:
 def publish(app: Flask) -> None:
     """Let the processes forked with the staged snapshot answer."""
     app.extensions["lerld"].publish()
+
+
+def revive(app: Flask) -> bool:
+    """Start the query processes again if they died; whether they had."""
+    from lerld.web.sparql import revive_query_workers
+
+    return revive_query_workers(app)
 
 
 def retire(snapshot: Snapshot) -> None:

@@ -141,7 +141,7 @@ def entity_data(view: pagedata.EntityView) -> dict:
     for row in view.overview:
         if row.label == "Also known as":
             data["alternateName"] = [v.label for v in row.values]
-        if row.label == "Website":
+        if row.label == "Website" and row.values[0].href:  # http(s) only, as in the page
             data["url"] = row.values[0].label
     authors = view.section("out-ler:author")
     if authors:

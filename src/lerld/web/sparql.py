@@ -64,7 +64,10 @@ def query_workers(snapshot: Snapshot, settings: Settings) -> QueryWorkers:
         workers = snapshot.cache.get(("sparql-workers",))
         if workers is None:
             workers = snapshot.cache[("sparql-workers",)] = QueryWorkers(
-                snapshot.store.for_worker, settings.sparql_processes, settings.sparql_timeout
+                snapshot.store.for_worker,
+                settings.sparql_processes,
+                settings.sparql_timeout,
+                settings.sparql_max_memory,
             )
     return workers
 
@@ -75,6 +78,13 @@ def start_query_workers(app: Flask) -> None:
     settings = app.config["LERLD_SETTINGS"]
     if settings.endpoint is None:
         query_workers(app.extensions["lerld"].current, settings).start()
+
+
+def revive_query_workers(app: Flask) -> bool:
+    """Start the current snapshot's query processes again if their supervisor died (in the
+    process that started them); whether it had."""
+    workers = app.extensions["lerld"].current.cache.get(("sparql-workers",))
+    return workers is not None and workers.revive()
 
 
 def stop_query_workers(snapshot: Snapshot) -> None:
