@@ -7,6 +7,7 @@ the published set; every HTML response carries the security headers."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import re
 import socket
@@ -85,10 +86,9 @@ def raw(url: str) -> Callable[..., Answer]:
                 connection.putheader(name.replace("_", "-"), value)
             if body is not None:
                 connection.putheader("Content-Length", str(len(body)))
-            try:
+            # A server may answer (413) before reading the whole body: its answer is read below.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 connection.endheaders(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # it answered (413) before reading the whole body: its answer is read below
             response = connection.getresponse()
             return Answer(response.status, response.headers, response.read())
         finally:
