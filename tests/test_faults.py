@@ -183,8 +183,12 @@ def test_a_killed_web_worker_is_replaced(embedded):
         try:
             response = requests.get(running.url + "/doc/stakeholder/employers", timeout=30)
         except requests.ConnectionError:
-            assert not migrating_connections(), "a connection was lost though the kernel migrates them"
-            assert time.monotonic() - killed < RESET_WINDOW, "a connection was reset long after the kill"
+            assert not migrating_connections(), (
+                "a connection was lost though the kernel migrates them"
+            )
+            assert time.monotonic() - killed < RESET_WINDOW, (
+                "a connection was reset long after the kill"
+            )
             continue
         assert response.ok
         answered += 1
