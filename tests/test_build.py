@@ -1,14 +1,17 @@
 """`lerld build`: the static site is the dynamic one byte for byte, reproducible, and
 served by plain static file servers it passes the dereferencing tests that need no
-content negotiation (python -m http.server), and with its nginx rules the 303 and
-single-type negotiation tests too (nginx, when installed)."""
+content negotiation (python -m http.server), and with its server rules the 303 and
+single-type negotiation tests too: nginx with OUT/.nginx/*.conf, Apache httpd with
+OUT/.htaccess. Both servers are required (.ci/run installs them): missing, the tests fail."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import pwd
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,7 +28,6 @@ from tests.conftest import REPO
 from tests.support import free_port, lerld_command, server
 from tests.test_linkeddata import Answer, entity_paths, parse
 
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 STATIC_TESTS = (
     dereferencing.test_entity_iri_is_a_thing_303_to_its_document,
     dereferencing.test_entity_iri_with_extension_303_to_that_format,
@@ -165,7 +167,7 @@ def test_plain_static_server_last_modified(plain_server, snapshot):
     dereferencing.test_last_modified_is_an_http_date(http_fetch(plain_server.url), snapshot)
 
 
-# --- nginx with the build's rules -----------------------------------------------------------
+# --- nginx and Apache with the build's rules --------------------------------------------------
 
 
 def http_fetch(url: str):
@@ -178,10 +180,23 @@ def http_fetch(url: str):
     return fetch
 
 
+def server_binary(name: str, package: str) -> str:
+    """A web server's binary (PATH, then /usr/sbin: Debian's place, not on every user's PATH).
+    Missing, the tests fail: they never skip."""
+    path = shutil.which(name) or f"/usr/sbin/{name}"
+    if not Path(path).is_file():
+        pytest.fail(
+            f"the static build's server-rules tests need {name}, and there is none on PATH or "
+            f"at {path}: install Debian's package (apt-get install -y --no-install-recommends "
+            f"{package}; .ci/run does)",
+            pytrace=False,
+        )
+    return path
+
+
 @pytest.fixture(scope="module")
 def nginx(built, tmp_path_factory):
-    if NGINX is None:
-        pytest.skip("nginx is not installed")
+    binary = server_binary("nginx", "nginx")
     _, out, _, _ = built
     prefix = tmp_path_factory.mktemp("nginx")
     port = free_port()
@@ -194,14 +209,64 @@ def nginx(built, tmp_path_factory):
         f"  server {{\n    listen 127.0.0.1:{port};\n    root {out};\n"
         f"    include {out}/.nginx/server.conf;\n  }}\n}}\n"
     )
-    command = [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
+    command = [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
     with server(command, port, prefix / "run.log", probe_path="/index.html") as running:
         yield running
 
 
+# What the .htaccess needs, and no more: the test shows that this list is enough.
+APACHE_MODULES = ("mpm_event", "authz_core", "dir", "mime", "rewrite", "headers")
+
+
+@pytest.fixture(scope="module")
+def apache(built, tmp_path_factory):
+    """Apache httpd in one process (-X) with a minimal configuration of its own: the site
+    as DocumentRoot with AllowOverride All, so that the build's .htaccess is the rules."""
+    binary = server_binary("apache2", "apache2")
+    _, out, _, _ = built
+    prefix = tmp_path_factory.mktemp("apache")
+    port = free_port()
+    copy = None
+    if os.geteuid() == 0:
+        # Apache serves as root only if compiled to: it runs as nobody, which cannot read
+        # pytest's private temporary directories, so it serves a copy others may read.
+        account = pwd.getpwnam("nobody")
+        copy = Path(tempfile.mkdtemp(prefix="lerld-apache-"))
+        root = shutil.copytree(out, copy / "site")  # copy2: the files keep their times
+        for path in [copy, root, *root.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    else:
+        account, root = pwd.getpwuid(os.geteuid()), out
+    modules = "\n".join(
+        f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES
+    )
+    (prefix / "httpd.conf").write_text(
+        f"ServerRoot {prefix}\nDefaultRuntimeDir {prefix}\nPidFile {prefix}/httpd.pid\n"
+        f"ErrorLog {prefix}/error.log\nLogLevel warn\nServerName 127.0.0.1\n"
+        f"Listen 127.0.0.1:{port}\nUser #{account.pw_uid}\nGroup #{account.pw_gid}\n"
+        f"{modules}\nTypesConfig /etc/mime.types\nDirectoryIndex index.html\n"
+        f'DocumentRoot "{root}"\n'
+        "<Directory />\n    AllowOverride None\n    Require all denied\n</Directory>\n"
+        f'<Directory "{root}">\n    AllowOverride All\n    Require all granted\n</Directory>\n'
+    )
+    command = [binary, "-X", "-f", str(prefix / "httpd.conf")]
+    try:
+        with server(command, port, prefix / "run.log", probe_path="/index.html") as running:
+            yield running
+    finally:
+        if copy is not None:
+            shutil.rmtree(copy)
+
+
+@pytest.fixture(scope="module", params=["nginx", "apache"])
+def with_rules(request):
+    """The build served with its own server rules, by each server they are written for."""
+    return request.getfixturevalue(request.param)
+
+
 @pytest.mark.parametrize("test", STATIC_TESTS, ids=lambda t: t.__name__)
-def test_nginx_passes_the_dereferencing_tests(nginx, snapshot, test):
-    fetch = http_fetch(nginx.url)
+def test_with_rules_passes_the_dereferencing_tests(with_rules, snapshot, test):
+    fetch = http_fetch(with_rules.url)
     arguments = {"fetch": fetch, "snapshot": snapshot}
     names = test.__code__.co_varnames[: test.__code__.co_argcount]
     if "fmt" in names:
@@ -212,25 +277,36 @@ def test_nginx_passes_the_dereferencing_tests(nginx, snapshot, test):
 
 
 @pytest.mark.parametrize("fmt", DOCUMENT_FORMATS, ids=lambda f: f.key)
-def test_nginx_negotiates_one_named_type(nginx, fmt):
+def test_with_rules_negotiates_one_named_type(with_rules, fmt):
+    url = with_rules.url
     r = requests.get(
-        nginx.url + "/doc/stakeholder/employers", headers={"Accept": fmt.media_type}, timeout=30
+        url + "/doc/stakeholder/employers", headers={"Accept": fmt.media_type}, timeout=30
     )
     assert r.status_code == 200
     assert r.headers["Content-Type"] == fmt.content_type
     assert r.headers["Content-Location"] == f"/doc/stakeholder/employers.{fmt.extension}"
     assert "Accept" in r.headers["Vary"] and r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Content-Location" in r.headers["Access-Control-Expose-Headers"]
     for other in DOCUMENT_FORMATS:
         assert (
-            f'</doc/stakeholder/employers.{other.extension}>; rel="alternate"' in r.headers["Link"]
+            f'</doc/stakeholder/employers.{other.extension}>; rel="alternate"; '
+            f'type="{other.media_type}"' in r.headers["Link"]
         )
-    void = requests.get(
-        nginx.url + "/.well-known/void", headers={"Accept": "text/turtle"}, timeout=30
-    )
-    assert void.headers["Content-Type"] == "text/turtle; charset=utf-8"
-    assert (
-        requests.get(
-            nginx.url + "/id/stakeholder/astronauts", allow_redirects=False, timeout=30
-        ).status_code
-        == 404
-    )
+    # /ns and /map are negotiated beside directories of the same name (ns/alignment.ttl)
+    for path in ["/ns", "/map", "/.well-known/void"]:
+        r = requests.get(url + path, headers={"Accept": fmt.media_type}, timeout=30)
+        assert (r.status_code, r.headers["Content-Type"]) == (200, fmt.content_type), path
+    r = requests.get(url + "/id/stakeholder/astronauts", allow_redirects=False, timeout=30)
+    assert r.status_code == 404
+
+
+def test_with_rules_serves_the_dumps_as_they_are(with_rules):
+    for fmt in DUMP_FORMATS:  # dump.nt.gz: application/gzip, no charset, no Content-Encoding
+        r = requests.head(f"{with_rules.url}/dump.{fmt.extension}", timeout=30)
+        assert r.status_code == 200 and r.headers["Content-Type"] == fmt.content_type, fmt
+        assert "Content-Encoding" not in r.headers, fmt
+
+
+def test_with_rules_keeps_the_build_files_to_itself(with_rules):
+    for path in ["/.htaccess", "/.lerld-build", "/.nginx/server.conf", "/.nginx/http.conf"]:
+        assert requests.get(with_rules.url + path, timeout=30).status_code in (403, 404), path

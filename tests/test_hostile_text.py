@@ -51,7 +51,7 @@ organization:hostile a ler:Organization ;
     dcterms:modified "2026-11-23"^^xsd:date .
 
 glossary:hostile-term a ler:GlossaryTerm ;
-    skos:prefLabel "Hostile <img src=x onerror=__pwned('term')> term"@en ;
+    skos:prefLabel "Hostile <img src=x onerror=__pwned('term')> \u202eterm"@en ;
     skos:definition "A definition with </script><script>__pwned('definition')</script> and \u202etxet desrever\u202c in it."@en ;
     skos:inScheme scheme:glossary ;
     dcterms:modified "2026-11-23"^^xsd:date .
@@ -66,7 +66,7 @@ resource:hostile-resource a ler:Resource ;
 """
 HOSTILE_LABEL = "Hostile <script>__pwned('label')</script> Org"
 GROUP_LABEL = "Employers <script>__pwned('group')</script>"
-TERM_LABEL = "Hostile <img src=x onerror=__pwned('term')> term"
+TERM_LABEL = "Hostile <img src=x onerror=__pwned('term')> \u202eterm"  # a stray override
 RESOURCE_LABEL = "<script>__pwned('resource')</script> Resource"
 RLO = "\u202e"
 SELECT_HOSTILE = (
@@ -92,6 +92,17 @@ PAGES = {
     ],
     "/doc/organization/" + quote("<script>__pwned('path')</script>", safe=""): [],
 }
+# The elements holding a text with `rlo` whose bidi context is not isolated (in the page).
+BIDI_LEAKS = """rlo => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const leaks = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (node.data.includes(rlo) && getComputedStyle(parent).unicodeBidi !== "isolate")
+      leaks.push(parent.outerHTML.slice(0, 120));
+  }
+  return leaks;
+}"""
 # Elements that hostile text could only have become, never the templates.
 FOREIGN_TAGS = {"img", "svg", "base", "style", "iframe", "object", "embed", "frame"}
 JSON_SCRIPTS = {"application/ld+json", "application/json"}
@@ -186,6 +197,8 @@ def test_no_script_from_the_data_runs_in_a_browser(hostile_server):
                 )
                 assert set(protocols) <= {"http:", "https:"}, (path, set(protocols))
                 assert page.evaluate("document.querySelectorAll('img, svg, base').length") == 0
+                # a right-to-left override stays inside the element of its value
+                assert page.evaluate(BIDI_LEAKS, RLO) == [], path
             page.wait_for_timeout(300)
         finally:
             browser.close()

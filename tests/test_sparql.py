@@ -93,7 +93,7 @@ def test_literals_keep_language_and_datatype(sparql_server):
 @pytest.mark.parametrize(
     ("accept", "body"),
     [
-        ("application/sparql-results+json", '"boolean": true'),
+        ("application/sparql-results+json", '"boolean":true'),
         ("application/sparql-results+xml", "<boolean>true</boolean>"),
         ("text/csv", "true"),
         ("text/tab-separated-values", "true"),
@@ -104,7 +104,7 @@ def test_ask_in_every_results_format(sparql_server, accept, body):
         sparql_server, params={"query": f"ASK {{ <{EMPLOYERS}> ?p ?o }}"}, accept=accept
     )
     assert response.status_code == 200
-    assert body in response.text.replace('"boolean":true', '"boolean": true')
+    assert body in response.text
 
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.key)

@@ -61,3 +61,10 @@ def test_it_never_writes_into_the_project(repo_root, tmp_path):
     (occupied / "notes.txt").write_text("mine")
     with pytest.raises(SynthError):
         synth(repo_root, occupied, triples=3000)
+
+
+def test_outside_a_project_it_says_so_and_writes_nothing(tmp_path):
+    out = tmp_path / "synthetic"
+    with pytest.raises(SynthError, match=r"not a lerld project \(no ontology/ directory\)"):
+        synth(tmp_path / "empty", out, triples=3000)
+    assert not out.exists()

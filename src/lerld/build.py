@@ -229,10 +229,28 @@ def apache_rules(site: Site) -> str:
         f"RewriteCond %{{REQUEST_FILENAME}}.{default} -f",
         f"RewriteRule ^(.+)$ $1.{default} [L]",
     ]
+    # mod_mime reads every extension of a name: dump.nt.gz would get .nt's charset (and a
+    # Content-Encoding where the host maps .gz to one). A binary format's type is forced.
+    binary = []
+    for fmt in SITE_FORMATS:
+        if not fmt.charset:
+            binary += [
+                f'<FilesMatch "\\.{re.escape(fmt.extension)}$">',
+                f"    ForceType {fmt.media_type}",
+                "</FilesMatch>",
+                f"RemoveEncoding .{fmt.extension.rsplit('.', 1)[-1]}",
+            ]
+    link = ", ".join(
+        f'<%{{LERLD_STEM}}e.{f.extension}>; rel=\\"alternate\\"; type=\\"{f.media_type}\\"'
+        for f in DOCUMENT_FORMATS
+    )
     return (
         _template("htaccess")
         .replace("@TYPES@", "\n".join(f"AddType {t} .{e}" for e, t in types.items()))
         .replace("@CHARSETS@", f"AddCharset utf-8 {charsets}")
+        .replace("@BINARY@", "\n".join(binary))
+        .replace("@EXTENSIONS@", "|".join(f.extension for f in DOCUMENT_FORMATS))
+        .replace("@LINKS@", link)
         .replace("@NEGOTIATION@", "\n".join(negotiation))
     )
 

@@ -61,7 +61,6 @@ class Answer:
     form: str
     fmt: Format | None
     body: bytes | None
-    count: int = 0
     truncated: bool = False
 
 
@@ -156,6 +155,31 @@ def _csv_value(term: Term | None) -> str:
     return f"_:{term.value}" if term.kind == "bnode" else term.value
 
 
+def compact_json(document: dict) -> bytes:
+    """JSON as Oxigraph writes it (no spaces, UTF-8 unescaped): the same bytes from every
+    store, and what lets the embedded store send Oxigraph's own serialization as it is."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def most_solutions(body: bytes) -> int:
+    """An upper bound on the number of solutions in compact SPARQL JSON results, without
+    parsing them: consecutive solutions are always joined by `},{`, which a string value may
+    also hold. Exact when no value does."""
+    if body.endswith(b'"bindings":[]}}'):
+        return 0
+    return body.count(b"},{") + 1
+
+
+def first_solutions(body: bytes, limit: int) -> tuple[bytes, bool]:
+    """SPARQL JSON results cut to their first `limit` solutions, and whether any were cut."""
+    document = json.loads(body)
+    bindings = document["results"]["bindings"]
+    if len(bindings) <= limit:
+        return body, False
+    document["results"]["bindings"] = bindings[:limit]
+    return compact_json(document), True
+
+
 def write_bindings(fmt: Format, variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     """Solutions in one of the SPARQL results formats."""
     if fmt == SPARQL_JSON:
@@ -164,7 +188,7 @@ def write_bindings(fmt: Format, variables: Sequence[str], rows: Iterable[Row]) -
             for row in rows
         ]
         document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-        return json.dumps(document, ensure_ascii=False).encode("utf-8")
+        return compact_json(document)
     if fmt == SPARQL_XML:
         out = [
             '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
@@ -199,7 +223,7 @@ def write_boolean(fmt: Format, value: bool) -> bytes:
     """An ASK answer. CSV and TSV define no boolean form: they get the bare word."""
     word = "true" if value else "false"
     if fmt == SPARQL_JSON:
-        return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
+        return compact_json({"head": {}, "boolean": value})
     if fmt == SPARQL_XML:
         return (
             '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'

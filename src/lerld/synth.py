@@ -583,6 +583,12 @@ def _real_pools(data: Graph) -> Pools:
 def _prepare(root: Path, out: Path) -> None:
     root, out = root.resolve(), out.resolve()
     for role in ("ontology", "shapes", "data"):
+        if not (root / role).is_dir():
+            raise SynthError(
+                f"{root.resolve()}: not a lerld project (no {role}/ directory): run lerld synth "
+                "in the project, or give it with --root"
+            )
+    for role in ("ontology", "shapes", "data"):
         if out == root or out.is_relative_to(root / role):
             raise SynthError(f"{out}: the synthetic project never goes into the project's {role}/")
     if out.exists():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import threading
 import uuid
@@ -15,7 +14,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from lerld.errors import MalformedQuery, QueryRejected, SourceError, StoreUnavailable
-from lerld.formats import SPARQL_JSON
+from lerld.formats import NTRIPLES, SPARQL_JSON, Format
 from lerld.results import (
     BINDINGS,
     BOOLEAN,
@@ -23,6 +22,8 @@ from lerld.results import (
     Answer,
     Formats,
     Term,
+    first_solutions,
+    most_solutions,
     write_bindings,
     write_boolean,
 )
@@ -99,51 +100,52 @@ def evaluate(
     if fmt is None:
         return Answer(form, None, None)
     if form == BOOLEAN:
-        return Answer(form, fmt, write_boolean(fmt, bool(result)), 1)
-    if form == BINDINGS and fmt == SPARQL_JSON:
-        answer = _native_json(result, max_rows)
-        if answer is not None:
-            return answer
-        result = store.query(query, **_dataset_options(dataset))  # over the limit: again
+        return Answer(form, fmt, write_boolean(fmt, bool(result)))
+    if form == GRAPH:
+        return _graph_answer(result, fmt, max_rows)
+    if fmt == SPARQL_JSON:
+        body, truncated = _serialized(result, ox.QueryResultsFormat.JSON), False
+        if max_rows is not None and most_solutions(body) > max_rows:
+            body, truncated = first_solutions(body, max_rows)
+        return Answer(form, fmt, body, truncated)
     limit = max_rows if max_rows is not None else -1
     try:
-        if form == BINDINGS:
-            rows = []
-            for solution in result:
-                if len(rows) == limit:
-                    break
-                rows.append(tuple(map(to_term, solution)))
-            truncated = len(rows) == limit and next(result, None) is not None
-            names = [v.value for v in result.variables]
-            return Answer(form, fmt, write_bindings(fmt, names, rows), len(rows), truncated)
-        triples = []
-        for triple in result:
-            if len(triples) == limit:
+        rows = []
+        for solution in result:
+            if len(rows) == limit:
                 break
-            triples.append(triple)
-        truncated = len(triples) == limit and next(result, None) is not None
+            rows.append(tuple(map(to_term, solution)))
+        truncated = len(rows) == limit and next(result, None) is not None
     except OSError as e:
         raise StoreUnavailable(f"the store failed to evaluate the query: {e}") from e
+    names = [v.value for v in result.variables]
+    return Answer(form, fmt, write_bindings(fmt, names, rows), truncated)
+
+
+def _graph_answer(result: ox.QueryTriples, fmt: Format, max_rows: int | None) -> Answer:
+    """Triples serialized by Oxigraph. N-Triples first, one line per triple: the line count
+    is the triple count, so the answer is cut there without a Python object per triple."""
+    lines = _serialized(result, ox.RdfFormat.N_TRIPLES)
+    truncated = max_rows is not None and lines.count(b"\n") > max_rows
+    if truncated:
+        lines = b"".join(lines.splitlines(keepends=True)[:max_rows])
+    if fmt == NTRIPLES:
+        return Answer(GRAPH, fmt, lines, truncated)
+    triples = ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
     body = ox.serialize(
         triples, format=ox.RdfFormat.from_media_type(fmt.media_type), prefixes=PREFIXES
     )
-    return Answer(form, fmt, body, len(triples), truncated)
+    return Answer(GRAPH, fmt, body, truncated)
 
 
-def _native_json(result: ox.QuerySolutions, max_rows: int | None) -> Answer | None:
-    """Solutions as SPARQL JSON serialized by Oxigraph and re-encoded by Python's C JSON
-    codec (about twice as fast as converting each solution in Python); None when there are
-    more than max_rows of them, and the caller truncates. The bytes are those of
-    results.write_bindings, so every store answers alike (tests/test_remote_store.py)."""
+def _serialized(result: ox.QuerySolutions | ox.QueryTriples, fmt) -> bytes:
+    """An answer serialized by Oxigraph, without a Python object per solution or triple.
+    Its SPARQL JSON is byte for byte that of results.write_bindings, so every store answers
+    alike (tests/test_results.py, tests/test_remote_store.py)."""
     try:
-        document = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
+        return result.serialize(format=fmt)
     except OSError as e:
         raise StoreUnavailable(f"the store failed to evaluate the query: {e}") from e
-    count = len(document["results"]["bindings"])
-    if max_rows is not None and count > max_rows:
-        return None
-    body = json.dumps(document, ensure_ascii=False).encode("utf-8")
-    return Answer(BINDINGS, SPARQL_JSON, body, count)
 
 
 class OxigraphStore:

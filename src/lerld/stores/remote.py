@@ -235,14 +235,12 @@ class RemoteStore:
         fmt = formats.bindings
         if isinstance(result, bool):
             body = None if fmt is None else write_boolean(fmt, result)
-            return Answer(BOOLEAN, fmt, body, 1)
+            return Answer(BOOLEAN, fmt, body)
         if fmt is None:
             return Answer(BINDINGS, None, None)
         variables, rows = result
         kept = rows if max_rows is None else rows[:max_rows]
-        return Answer(
-            BINDINGS, fmt, write_bindings(fmt, variables, kept), len(kept), len(kept) < len(rows)
-        )
+        return Answer(BINDINGS, fmt, write_bindings(fmt, variables, kept), len(kept) < len(rows))
 
     @staticmethod
     def _graph_answer(lines: list[bytes], fmt: Format | None, max_rows: int | None) -> Answer:
@@ -255,7 +253,7 @@ class RemoteStore:
             for prefix, namespace in PREFIXES.items():
                 graph.bind(prefix, namespace)
             data = graph.serialize(format=fmt.rdflib_format, encoding="utf-8")
-        return Answer(GRAPH, fmt, data, len(kept), len(kept) < len(lines))
+        return Answer(GRAPH, fmt, data, len(kept) < len(lines))
 
     # --- loading ------------------------------------------------------------------------
 

@@ -264,7 +264,7 @@ def graph_rows(body: bytes) -> list[tuple[Term, ...]]:
 def results_view(query: str, dataset: Dataset) -> dict:
     """The answer to a query as a table (or a yes/no) for the page."""
     answer = evaluate(query, Formats(SPARQL_JSON, NTRIPLES), dataset)
-    view: dict = {"count": answer.count, "truncated": answer.truncated}
+    view: dict = {"truncated": answer.truncated}
     if answer.form == BOOLEAN:
         view["boolean"] = read_json(answer.body)
         return view
@@ -274,6 +274,7 @@ def results_view(query: str, dataset: Dataset) -> dict:
     else:
         variables, rows = read_json(answer.body)
         others = RESULTS_FORMATS
+    view["count"] = len(rows)
     view["variables"] = variables
     view["rows"] = [[cell(t) for t in row] for row in rows]
     view["downloads"] = [
