@@ -177,30 +177,7 @@ def one_size(label: str, triples: int, work: Path, options: Options) -> dict:
     figures["startup"] = startup(root, work)
     print(f"   start-up: {json.dumps(figures['startup'])[:400]}", flush=True)
 
-    port = free_port()
-    serve = lerld(
-        "--root",
-        str(root),
-        "serve",
-        "--port",
-        str(port),
-        "--sparql-max-rows",
-        "100000000",
-        "--sparql-timeout",
-        "600",
-        # every query evaluated (no answer cache): the same work as Oxigraph's
-        "--sparql-cache-mb",
-        "0",
-    )
-    with (
-        server(
-            serve,
-            f"http://127.0.0.1:{port}{PROBE}",
-            work / "serve.log",
-            env={"LERLD_CACHE_DIR": str(work / "validation-cache")},
-        ) as lerld_server,
-        oxigraph_server(root) as oxigraph_url,
-    ):
+    with serving(root, work) as lerld_server, oxigraph_server(root) as oxigraph_url:
         figures["startup"]["serve_warm"] = {"seconds": lerld_server.startup_s, **_rss(lerld_server)}
         entities = deref.sample_entities(oxigraph_url, options.deref_sample + COLD_SAMPLE, SEED)
         queries = sparql_scale.all_queries("https://w3id.org/ler/id/" + entities[0])
@@ -230,14 +207,63 @@ def one_size(label: str, triples: int, work: Path, options: Options) -> dict:
         }
         print(f"   SPARQL: {json.dumps(figures['sparql']['summary'])}", flush=True)
         figures["deref"] = dereferencing(lerld_server, entities, work, options)
+        figures["deref"]["sample"] = entities[: options.deref_sample]
         print(
             f"   deref: {json.dumps({k: v for k, v in figures['deref'].items() if k != 'cold_ms'})[:600]}",
             flush=True,
         )
         figures["lerld_rss_after_mib"] = lerld_server.rss_mib()
     figures["load_average_after"] = load_average()
-    shutil.rmtree(root, ignore_errors=True)
     return figures
+
+
+@contextlib.contextmanager
+def serving(root: Path, work: Path, name: str = "serve"):
+    """`lerld serve` on the project at root (the validation cache of its size's work)."""
+    port = free_port()
+    command = lerld(
+        "--root",
+        str(root),
+        "serve",
+        "--port",
+        str(port),
+        "--sparql-max-rows",
+        "100000000",
+        "--sparql-timeout",
+        "600",
+        # every query evaluated (no answer cache): the same work as Oxigraph's
+        "--sparql-cache-mb",
+        "0",
+    )
+    with server(
+        command,
+        f"http://127.0.0.1:{port}{PROBE}",
+        work / f"{name}.log",
+        env={"LERLD_CACHE_DIR": str(work / "validation-cache")},
+    ) as running:
+        yield running
+
+
+def growth(small: Path, large: Path, samples: dict[str, list[str]], options: Options) -> dict:
+    """The p50 latency of dereferencing at the smallest and the largest size, measured side
+    by side: both sites served at once and wrk taking turns between them, three runs each,
+    so that the machine's noise hits both (the per-size figures are minutes apart)."""
+    lines = {size: deref.request_lines(sample) for size, sample in samples.items()}
+    runs: dict[str, list[dict]] = {size: [] for size in samples}
+    with contextlib.ExitStack() as stack:
+        servers = {
+            size: stack.enter_context(serving(work / "project", work, f"serve-growth-{size}"))
+            for size, work in (("small", small), ("large", large))
+        }
+        for size, running in servers.items():
+            deref.warm(running.url, lines[size])
+        for _ in range(3):
+            for size, running in servers.items():
+                runs[size].append(deref.wrk(running.url, lines[size], options.wrk_s, small))
+    p50 = {
+        size: sorted(r["p50_ms"] for r in found)[len(found) // 2] for size, found in runs.items()
+    }
+    return {"runs": runs, "p50_ms": p50, "large_vs_small": p50["large"] / p50["small"]}
 
 
 def dereferencing(lerld_server, entities: list[str], work: Path, options: Options) -> dict:
@@ -285,7 +311,7 @@ def dereferencing(lerld_server, entities: list[str], work: Path, options: Option
     return figures
 
 
-def ratios(sizes: dict) -> dict:
+def ratios(sizes: dict, growth_figures: dict) -> dict:
     largest = sizes[max(sizes, key=lambda k: SIZES[k])]
     smallest = sizes[min(sizes, key=lambda k: SIZES[k])]
     up = largest["startup"]
@@ -294,7 +320,8 @@ def ratios(sizes: dict) -> dict:
         "sparql_vs_oxigraph": largest["sparql"]["summary"]["lerld_vs_oxigraph_geomean"],
         "deref_vs_nginx": largest["deref"]["lerld_vs_nginx"],
         "deref_p99_ms": largest["deref"]["lerld"]["p99_ms"],
-        "deref_growth_1m_vs_10k": largest["deref"]["lerld"]["p50_ms"]
+        "deref_growth_1m_vs_10k": growth_figures["large_vs_small"],
+        "deref_growth_across_the_run": largest["deref"]["lerld"]["p50_ms"]
         / smallest["deref"]["lerld"]["p50_ms"],
         "startup_vs_oxigraph_load": up["serve_warm"]["seconds"] / up["oxigraph_load"]["seconds"],
         "startup_cold_vs_oxigraph_load": up["serve_cold"]["seconds"]
@@ -331,7 +358,15 @@ def main(argv: list[str] | None = None) -> int:
             work = Path(tmp) / label
             work.mkdir()
             results["sizes"][label] = one_size(label, SIZES[label], work, options)
-    results["ratios"] = ratios(results["sizes"])
+        small, large = min(labels, key=SIZES.get), max(labels, key=SIZES.get)
+        print(f"== dereferencing growth: {small} and {large} side by side", flush=True)
+        samples = {
+            "small": results["sizes"][small]["deref"]["sample"],
+            "large": results["sizes"][large]["deref"]["sample"],
+        }
+        results["deref_growth"] = growth(Path(tmp) / small, Path(tmp) / large, samples, options)
+        results["deref_growth"]["sizes"] = {"small": small, "large": large}
+    results["ratios"] = ratios(results["sizes"], results["deref_growth"])
     results.update(
         {
             k: results["ratios"][k]
