@@ -128,7 +128,7 @@ def _graph_answer(result: ox.QueryTriples, fmt: Format, max_rows: int | None) ->
     lines = _serialized(result, ox.RdfFormat.N_TRIPLES)
     truncated = max_rows is not None and lines.count(b"\n") > max_rows
     if truncated:
-        lines = b"".join(lines.splitlines(keepends=True)[:max_rows])
+        lines = b"".join(line + b"\n" for line in lines.split(b"\n", max_rows)[:max_rows])
     if fmt == NTRIPLES:
         return Answer(GRAPH, fmt, lines, truncated)
     triples = ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
