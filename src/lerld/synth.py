@@ -585,7 +585,7 @@ def _prepare(root: Path, out: Path) -> None:
     for role in ("ontology", "shapes", "data"):
         if not (root / role).is_dir():
             raise SynthError(
-                f"{root.resolve()}: not a lerld project (no {role}/ directory): run lerld synth "
+                f"{root}: not a lerld project (no {role}/ directory): run lerld synth "
                 "in the project, or give it with --root"
             )
     for role in ("ontology", "shapes", "data"):
