@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -57,6 +58,27 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch(
+    command: Sequence[str], out, env: dict | None = None, cwd: Path | None = None
+) -> subprocess.Popen:
+    """A process in its own process group (so that stop() reaches its workers too), its
+    output and errors into `out`, with `env` over this process's environment."""
+    return subprocess.Popen(
+        list(command),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+    )
+
+
 def wait_until_answers(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -98,13 +120,7 @@ def server(
     """A server in its own process group, until the block ends; timed to its first answer."""
     started = time.perf_counter()
     with open(log, "wb") as out:
-        process = subprocess.Popen(
-            list(command),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
-            start_new_session=True,
-        )
+        process = launch(command, out, env)
     try:
         wait_until_answers(probe_url, process, timeout, log)
         base = probe_url.split("/", 3)
@@ -127,13 +143,7 @@ def measured(command: Sequence[str], env: dict | None = None, timeout: float = 1
     """Run a command to completion; its own peak RSS comes from the kernel (wait4)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(
-            list(command),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
-            start_new_session=True,
-        )
+        process = launch(command, out, env)
         timer = threading.Timer(timeout, stop, (process,))
         timer.start()
         try:

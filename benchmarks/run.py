@@ -33,9 +33,9 @@ from importlib import metadata
 from pathlib import Path
 
 from benchmarks import deref, sparql_scale
-from benchmarks.processes import measured, server
+from benchmarks.processes import free_port, measured, server
 from benchmarks.report import write_report
-from benchmarks.sparql_named_queries import free_port, oxigraph_server
+from benchmarks.sparql_named_queries import oxigraph_server
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

@@ -14,7 +14,7 @@ each server and the ratios of the lerld medians to Oxigraph's, then the geometri
 those ratios over the queries (goal: at most 1.5). Reusable: `measure(...)` takes any
 named queries and any endpoints; `lerld_server` and `oxigraph_server` any project.
 
-    python benchmarks/sparql_named_queries.py [--root PROJECT] [--rounds 200] [--warmup 20]
+    python -m benchmarks.sparql_named_queries [--root PROJECT] [--rounds 200] [--warmup 20]
 """
 
 from __future__ import annotations
@@ -24,10 +24,9 @@ import contextlib
 import json
 import math
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from pathlib import Path
 
 import requests
 
+from benchmarks.processes import free_port, server
 from lerld.queries import NamedQuery, named_queries
 from lerld.results import GRAPH
 from lerld.settings import Settings
@@ -61,47 +61,15 @@ class Timing:
         return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
-        with contextlib.suppress(requests.RequestException):
-            requests.get(url, timeout=2)
-            return
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
-
-
-@contextlib.contextmanager
-def running(command: Sequence[str], probe: str) -> Iterator[None]:
-    """A server subprocess for the duration of the block (terminate -> wait -> kill)."""
-    process = subprocess.Popen(list(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_until_up(probe, process)
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @contextlib.contextmanager
 def lerld_server(root: Path, extra: Sequence[str] = ()) -> Iterator[str]:
     """`lerld serve` on the project at root; yields its /sparql URL."""
     port = free_port()
     command = [sys.executable, "-m", "lerld.cli", "--root", str(root), "serve"]
-    with running([*command, "--port", str(port), *extra], f"http://127.0.0.1:{port}/sparql"):
-        yield f"http://127.0.0.1:{port}/sparql"
+    command += ["--port", str(port), *extra]
+    probe = f"http://127.0.0.1:{port}/sparql"
+    with tempfile.TemporaryDirectory() as logs, server(command, probe, Path(logs) / "log") as s:
+        yield s.url + "/sparql"
 
 
 @contextlib.contextmanager
@@ -112,7 +80,11 @@ def oxigraph_server(root: Path) -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [oxigraph, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-    with running(command, base + "/query?query=ASK%7B%7D"), requests.Session() as session:
+    with (
+        tempfile.TemporaryDirectory() as logs,
+        server(command, base + "/query?query=ASK%7B%7D", Path(logs) / "oxigraph.log"),
+        requests.Session() as session,
+    ):
         for g in graph_data(load_sources(Settings(root=root))):
             data = f"@base <{g.base_iri}> .\n".encode() + g.data
             response = session.put(

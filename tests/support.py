@@ -1,20 +1,16 @@
-"""Helpers for tests: a free loopback port, a server subprocess polled until it answers and
-stopped with terminate -> wait -> kill, and HTTP answers from the test client or a real server."""
+"""Helpers for tests: a server subprocess polled until it answers and stopped with
+terminate -> wait -> kill (benchmarks/processes.py's, shared), and HTTP answers from the
+test client or a real server."""
 
 from __future__ import annotations
 
 import contextlib
 import html
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -22,13 +18,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from benchmarks.processes import free_port as free_port  # re-exported for the tests
+from benchmarks.processes import launch, stop, wait_until_answers
 from benchmarks.reliability.load_test import memory_mib
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -39,31 +31,6 @@ class ServerProcess:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
-
-
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers, even if not with 200
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer within {timeout}s:\n{log.read_text()}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @contextlib.contextmanager
@@ -78,16 +45,10 @@ def server(
 ) -> Iterator[ServerProcess]:
     """Run a server subprocess on a loopback port for the duration of the block."""
     with open(log, "wb") as out:
-        process = subprocess.Popen(
-            list(command),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=cwd,
-            env={**os.environ, **(env or {})},
-        )
+        process = launch(command, out, env, cwd)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(url + probe_path, process, timeout, log)
+        wait_until_answers(url + probe_path, process, timeout, log)
         yield ServerProcess(process, url, log)
     finally:
         stop(process)

@@ -20,7 +20,15 @@ import requests
 
 from benchmarks.reliability.load_test import process_tree
 from lerld.reload import listening
-from tests.support import free_port, lerld_command, oxigraph_command, server, stop, wait_until_up
+from tests.support import (
+    free_port,
+    launch,
+    lerld_command,
+    oxigraph_command,
+    server,
+    stop,
+    wait_until_answers,
+)
 from tests.test_remote_store import load as lerld_load
 
 REPO = Path(__file__).resolve().parent.parent
@@ -63,8 +71,8 @@ class Store:
     def start(self) -> None:
         command = oxigraph_command(self.directory / "db", self.port)
         with open(self.directory / "ox.log", "ab") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        wait_until_up(self.url, self.process, 60, self.directory / "ox.log")
+            self.process = launch(command, log)
+        wait_until_answers(self.url, self.process, 60, self.directory / "ox.log")
 
     def stop(self) -> None:
         if self.process is not None:

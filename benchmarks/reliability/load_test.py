@@ -42,8 +42,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from benchmarks.processes import server
-from benchmarks.sparql_named_queries import free_port
+from benchmarks.processes import free_port, server
 from lerld.settings import Settings
 
 HERE = Path(__file__).resolve().parent
