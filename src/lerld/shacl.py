@@ -19,16 +19,23 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import count
+
+from elementpath import ElementPathError
+from elementpath.datatypes import builtin_atomic_types
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from lerld.stores import Store
+from lerld.formats import SPARQL_JSON
+from lerld.results import Formats, read_json
+from lerld.stores import Dataset, Store
+from lerld.stores.remote import _from_term as node_of
 from lerld.terms import SH
 
 # Components whose value nodes are checked one by one (the "value query").
@@ -69,12 +76,22 @@ PASSIVE = {
     SH.order,
     SH.group,
     SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
     SH.property,
     SH.path,
     SH.sparql,
     SH.flags,
     SH.deactivated,
+    # a class that is also a shape (an implicit class target) says what it is a subclass of
+    RDFS.subClassOf,
 }
+# The targets a shape can declare (sh:target, SPARQL-based targets, raises Unsupported).
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+# Path forms with one inner path, and their SPARQL operator.
+PATH_MODIFIERS = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
+PATH_FORMS = (SH.inversePath, SH.alternativePath, *PATH_MODIFIERS)
 NODE_KINDS = {
     SH.IRI: "isIRI({v})",
     SH.Literal: "isLiteral({v})",
@@ -85,6 +102,26 @@ NODE_KINDS = {
 }
 # Datatypes whose lexical forms SPARQL can check with a cast (ill-formed -> violation).
 CASTABLE = {XSD.date, XSD.dateTime, XSD.integer, XSD.decimal, XSD.double, XSD.boolean}
+# Datatypes whose literals the embedded store rewrites as another datatype when it loads
+# them ("1"^^xsd:byte becomes "1"^^xsd:integer): sh:datatype cannot tell them apart there.
+REWRITTEN = frozenset(
+    XSD[name]
+    for name in (
+        "byte short int long unsignedByte unsignedShort unsignedInt unsignedLong "
+        "nonNegativeInteger positiveInteger negativeInteger nonPositiveInteger dateTimeStamp"
+    ).split()
+)
+_REWRITTEN_LITERAL = re.compile(
+    r"\^\^\s*(?:<[^>\s]*[#/]|[\w.-]*:)(?:"
+    + "|".join(sorted(str(t).removeprefix(str(XSD)) for t in REWRITTEN))
+    + r")(?![\w.-]*[\w-])"
+)
+
+
+def is_true(node: Node | None) -> bool:
+    """Whether a boolean parameter is true: the spec names only "true"^^xsd:boolean (so
+    "1"^^xsd:boolean, equal in value, leaves the parameter unset)."""
+    return isinstance(node, Literal) and node.datatype == XSD.boolean and str(node) == "true"
 
 
 class Unsupported(Exception):
@@ -114,6 +151,8 @@ class Check:
     # (component name, variable holding the flag or None if every row is a violation,
     #  whether the value ?v is reported)
     columns: tuple[tuple[str, str | None, bool], ...]
+    # for "~well-formed" columns: the datatype whose lexical space the values must be in
+    datatype: URIRef | None = None
 
 
 class Compiler:
@@ -131,12 +170,19 @@ class Compiler:
     def path(self, node: Node) -> str:
         if isinstance(node, URIRef):
             return node.n3()
+        forms = [p for p in self.g.predicates(node) if p in PATH_FORMS]
+        if len(forms) + ((node, RDF.first, None) in self.g) != 1:
+            raise Unsupported(f"path {node} is not exactly one kind of path")
         inverse = self.g.value(node, SH.inversePath)
         if inverse is not None:
             return f"^({self.path(inverse)})"
         alternatives = self.g.value(node, SH.alternativePath)
         if alternatives is not None:
             return "(" + "|".join(self.path(p) for p in Collection(self.g, alternatives)) + ")"
+        for form, operator in PATH_MODIFIERS.items():
+            inner = self.g.value(node, form)
+            if inner is not None:
+                return f"({self.path(inner)}){operator}"
         if (node, RDF.first, None) in self.g:
             return "(" + "/".join(self.path(p) for p in Collection(self.g, node)) + ")"
         raise Unsupported(f"path {node}")
@@ -194,12 +240,14 @@ class Compiler:
         """A SPARQL expression true when {v} conforms to a (small, nested) shape."""
         g = self.g
         self.refuse_unknown(shape)
-        if g.value(shape, SH.deactivated) == Literal(True):
+        if is_true(g.value(shape, SH.deactivated)):
             return "true"
         parts = []
         path = g.value(shape, SH.path)
         if path is None:
             for p, o in g.predicate_objects(shape):
+                if p == SH.datatype and needs_lexical_check(o):
+                    raise Unsupported(f"sh:datatype {o} inside a logical constraint")
                 if p in VALUE_COMPONENTS:
                     parts.append(f"!COALESCE(({self.violation(p, o, shape, v)}), true)")
                 elif p in COUNT_COMPONENTS:
@@ -207,6 +255,8 @@ class Compiler:
         else:
             sparql_path = self.path(path)
             for p, o in g.predicate_objects(shape):
+                if p == SH.datatype and needs_lexical_check(o):
+                    raise Unsupported(f"sh:datatype {o} inside a logical constraint")
                 if p in VALUE_COMPONENTS:
                     w = self.fresh()
                     bad = self.violation(p, o, shape, w)
@@ -241,31 +291,71 @@ class Compiler:
                 raise Unsupported(f"{p} on {shape}")
 
     # -- checks --------------------------------------------------------------------------
+    def shapes_with_targets(self) -> list[Node]:
+        """Every shape that has focus nodes: declared targets, and implicit class targets
+        (a shape that is also an rdfs:Class targets the instances of that class)."""
+        g = self.g
+        if next(g.subject_objects(SH.target), None) is not None:
+            raise Unsupported("sh:target (SPARQL-based targets)")
+        found = {s for t in TARGETS for s in g.subjects(t, None)}
+        for shape_type in (SH.NodeShape, SH.PropertyShape):
+            for shape in g.subjects(RDF.type, shape_type):
+                if RDFS.Class in self.shapes_classes(shape):
+                    found.add(shape)
+        return sorted(found, key=str)
+
+    def shapes_classes(self, node: Node) -> set[Node]:
+        """The classes of a node in the shapes graph, with their superclasses."""
+        found: set[Node] = set()
+        for cls in self.g.objects(node, RDF.type):
+            found.update(self.g.transitive_objects(cls, RDFS.subClassOf))
+        return found
+
     def targets(self, shape: Node) -> str:
-        classes = sorted(self.g.objects(shape, SH.targetClass))
-        types = " ".join(self.classes(c).replace(",", "") for c in classes)
-        return f"{{ SELECT DISTINCT ?this WHERE {{ VALUES ?type {{ {types} }} ?this a ?type }} }}"
+        """A group pattern binding ?this to each focus node of the shape, once."""
+        g = self.g
+        classes = set(g.objects(shape, SH.targetClass))
+        if RDFS.Class in self.shapes_classes(shape):
+            classes.add(shape)
+        branches = []
+        if classes:
+            types = " ".join(self.classes(c).replace(",", "") for c in sorted(classes))
+            branches.append(f"{{ VALUES ?type {{ {types} }} ?this a ?type }}")
+        nodes = sorted(g.objects(shape, SH.targetNode), key=str)
+        if nodes:
+            branches.append(f"{{ VALUES ?this {{ {' '.join(n.n3() for n in nodes)} }} }}")
+        for p in sorted(g.objects(shape, SH.targetSubjectsOf)):
+            branches.append(f"{{ ?this {p.n3()} ?object }}")
+        for p in sorted(g.objects(shape, SH.targetObjectsOf)):
+            branches.append(f"{{ ?subject {p.n3()} ?this }}")
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(branches)} }} }}"
 
     def classes(self, cls: URIRef) -> str:
-        """The class and its subclasses (rdfs:subClassOf* in the ontology), comma-separated."""
+        """The class and its subclasses (rdfs:subClassOf* in the data graph), comma-separated."""
         found = sorted(set(self.ontology.transitive_subjects(RDFS.subClassOf, cls)))
         return ", ".join(c.n3() for c in found)
 
     def checks(self) -> list[Check]:
         g = self.g
-        for unsupported in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
-            if next(g.subject_objects(unsupported), None) is not None:
-                raise Unsupported(str(unsupported))
         found = []
-        for shape in sorted(set(g.subjects(SH.targetClass, None)), key=str):
-            if g.value(shape, SH.deactivated) == Literal(True):
+        for shape in self.shapes_with_targets():
+            if is_true(g.value(shape, SH.deactivated)):
                 continue
             self.refuse_unknown(shape)
             target = self.targets(shape)
+            path = g.value(shape, SH.path)
+            if path is not None:  # a property shape with targets of its own
+                if g.value(shape, SH.property) is not None or g.value(shape, SH.sparql):
+                    raise Unsupported("a property shape with property shapes or SPARQL")
+                found.extend(self.property_checks(shape, target, path))
+                continue
+            for p in COUNT_COMPONENTS:
+                if g.value(shape, p) is not None:
+                    raise Unsupported(f"{p} on a node shape")
             found.extend(self.value_checks(shape, target, None))
             found.extend(self.sparql_checks(shape, target))
             for prop in sorted(g.objects(shape, SH.property), key=str):
-                if g.value(prop, SH.deactivated) == Literal(True):
+                if is_true(g.value(prop, SH.deactivated)):
                     continue
                 self.refuse_unknown(prop)
                 if g.value(prop, SH.property) is not None or g.value(prop, SH.sparql):
@@ -273,9 +363,13 @@ class Compiler:
                 path = g.value(prop, SH.path)
                 if path is None:
                     raise Unsupported(f"property shape {prop} without sh:path")
-                found.extend(self.value_checks(prop, target, path))
-                found.extend(self.count_checks(prop, target, path))
+                found.extend(self.property_checks(prop, target, path))
         return found
+
+    def property_checks(self, shape: Node, target: str, path: Node) -> list[Check]:
+        if len(list(self.g.objects(shape, SH.path))) != 1:
+            raise Unsupported(f"property shape {shape} with several sh:path")
+        return self.value_checks(shape, target, path) + self.count_checks(shape, target, path)
 
     def value_checks(self, shape: Node, target: str, path: Node | None) -> list[Check]:
         constraints = [(p, o) for p, o in self.g.predicate_objects(shape) if p in VALUE_COMPONENTS]
@@ -288,16 +382,30 @@ class Compiler:
             columns.append((VALUE_COMPONENTS[p], f"?c{i}", True))
         flags = " || ".join(f"?c{i}" for i in range(len(columns)))
         query = (
-            f"SELECT ?this ?v {' '.join(c for _, c, _ in columns)} WHERE {{ {target} {values} "
+            f"SELECT DISTINCT ?this ?v {' '.join(c for _, c, _ in columns)} "
+            f"WHERE {{ {target} {values} "
             + " ".join(binds)
             + f" FILTER({flags}) }}"
         )
-        return [Check(query, *self.reporting(shape), path, tuple(columns))]
+        found = [Check(query, *self.reporting(shape), path, tuple(columns))]
+        for p, o in constraints:
+            if p == SH.datatype and needs_lexical_check(o):
+                # the literals of the datatype, whose lexical forms Python checks
+                query = (
+                    f"SELECT DISTINCT ?this ?v WHERE {{ {target} {values} "
+                    f"FILTER(isLiteral(?v) && DATATYPE(?v) = {o.n3()}) }}"
+                )
+                column = (("Datatype", "~well-formed", True),)
+                found.append(Check(query, *self.reporting(shape), path, column, datatype=o))
+        return found
 
     def count_checks(self, shape: Node, target: str, path: Node) -> list[Check]:
         g = self.g
         sparql_path = self.path(path)
         found = []
+        for single in (SH.minCount, SH.maxCount, SH.uniqueLang):
+            if len(list(g.objects(shape, single))) > 1:
+                raise Unsupported(f"several {single} on {shape}")
         low, high = g.value(shape, SH.minCount), g.value(shape, SH.maxCount)
         if low is not None or high is not None:
             counted = "COUNT(DISTINCT ?v)"
@@ -319,11 +427,11 @@ class Compiler:
             found.append(Check(query, *self.reporting(shape), path, tuple(columns)))
         for value in g.objects(shape, SH.hasValue):
             query = (
-                f"SELECT ?this WHERE {{ {target} "
+                f"SELECT DISTINCT ?this WHERE {{ {target} "
                 f"FILTER NOT EXISTS {{ ?this {sparql_path} {value.n3()} }} }}"
             )
             found.append(Check(query, *self.reporting(shape), path, (("HasValue", None, False),)))
-        if g.value(shape, SH.uniqueLang) == Literal(True):
+        if is_true(g.value(shape, SH.uniqueLang)):
             query = (
                 f"SELECT ?this ?lang WHERE {{ {target} ?this {sparql_path} ?v "
                 f'BIND(LANG(?v) AS ?lang) FILTER(?lang != "") }} GROUP BY ?this ?lang '
@@ -356,19 +464,86 @@ class Compiler:
         return found
 
 
-def compile_shapes(shapes: Graph, ontology: Graph) -> list[Check]:
+def well_formed(value: Literal, datatype: URIRef) -> bool:
+    """Whether the lexical form of a literal is in the lexical space of an XSD datatype
+    (elementpath's XSD 1.1 types; a datatype it does not know has no check)."""
+    known = _xsd_type(datatype)
+    return known is None or _lexical_ok(known, str(value))
+
+
+def _xsd_type(datatype: Node) -> type | None:
+    name = str(datatype)
+    if not name.startswith(str(XSD)):
+        return None
+    return builtin_atomic_types.get("{" + name[: len(str(XSD)) - 1] + "}" + name[len(str(XSD)) :])
+
+
+@lru_cache(maxsize=65536)
+def _lexical_ok(known: type, lexical: str) -> bool:
+    try:
+        known.make(lexical)
+    except (ValueError, TypeError, ArithmeticError, ElementPathError):
+        return False
+    return True
+
+
+def needs_lexical_check(datatype: Node) -> bool:
+    """A datatype whose ill-formed literals only a Python check finds (no SPARQL cast)."""
+    return datatype not in CASTABLE and datatype != XSD.string and _xsd_type(datatype) is not None
+
+
+def check_literals(texts: Iterable[str]) -> None:
+    """Raise Unsupported if the data states a literal the store would rewrite (REWRITTEN):
+    the compiled checks would see another datatype than the data states."""
+    for text in texts:
+        found = _REWRITTEN_LITERAL.search(text)
+        if found:
+            raise Unsupported(f"literals typed {found.group(0).lstrip('^')}")
+
+
+def compile_shapes(shapes: Graph, hierarchy: Graph) -> list[Check]:
     """The checks of every shape; raises Unsupported if a shape cannot be translated.
 
-    Class targets and sh:class take subclasses from the ontology's rdfs:subClassOf."""
-    return Compiler(shapes, ontology).checks()
+    Class targets and sh:class take subclasses from `hierarchy`: the rdfs:subClassOf
+    triples of the data graph (`class_hierarchy`)."""
+    return Compiler(shapes, hierarchy).checks()
 
 
-def run(checks: Sequence[Check], store: Store) -> Iterator[Result]:
-    """Run the checks against a store (its default graph is the data graph), a few at a
-    time: the store evaluates queries in parallel, outside Python's lock."""
+def class_hierarchy(store: Store, graphs: Sequence[str] = ()) -> Graph:
+    """The rdfs:subClassOf triples of the data graph (SHACL's "SHACL instance" follows them
+    there: lerld's ontology, and any the data files state)."""
+    graph = Graph()
+    query = f"SELECT DISTINCT ?s ?o WHERE {{ ?s {RDFS.subClassOf.n3()} ?o }}"
+    for row in select(store, query, graphs):
+        graph.add((row["s"], RDFS.subClassOf, row["o"]))
+    return graph
+
+
+def select(store: Store, query: str, graphs: Sequence[str] = ()) -> list[dict[str, Node]]:
+    """The solutions of a query on the data graph: the merge of the named graphs `graphs`
+    (the store's union of graphs if none are named). The shapes are in the store too, as a
+    graph of their own, and SHACL keeps them out of the data graph: a blank node of a file
+    that is both data and shapes is two blank nodes, once in each graph."""
+    if not graphs:
+        return store.select(query)
+    answer = store.query(query, Formats(SPARQL_JSON, None), Dataset(default_graphs=tuple(graphs)))
+    parsed = read_json(answer.body or b"")
+    if isinstance(parsed, bool):
+        raise ValueError("expected solutions")
+    variables, rows = parsed
+    return [
+        {name: node_of(term) for name, term in zip(variables, row, strict=True) if term}
+        for row in rows
+    ]
+
+
+def run(checks: Sequence[Check], store: Store, graphs: Sequence[str] = ()) -> Iterator[Result]:
+    """Run the checks against a store whose named graphs `graphs` are the data graph (all
+    of its graphs if none are named), a few at a time: the store evaluates queries in
+    parallel, outside Python's lock."""
     with ThreadPoolExecutor(max(2, min(4, os.cpu_count() or 1))) as pool:
         for check, rows in zip(
-            checks, pool.map(lambda c: store.select(c.query), checks), strict=True
+            checks, pool.map(lambda c: select(store, c.query, graphs), checks), strict=True
         ):
             yield from _results(check, rows)
 
@@ -377,6 +552,8 @@ def _results(check: Check, rows: list) -> Iterator[Result]:
     for row in rows:
         for component, flag, with_value in check.columns:
             if flag and flag.startswith("?") and row.get(flag[1:]) != Literal(True):
+                continue
+            if flag == "~well-formed" and well_formed(row["v"], check.datatype):
                 continue
             if flag and flag[0] in "<>":
                 n = int(row["n"])

@@ -172,7 +172,8 @@ def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
         shapecheck.check_shapes(sources.of_role("shapes"))
         shapes = sources.graph("shapes")
         ontology = sources.graph("ontology")
-        checks = compiled_checks(shapes, ontology) if inference == "none" else None
+        data_graph = [graph_name(f.relpath) for f in sources.files if f.role != "shapes"]
+        checks = compiled_checks(sources, store, data_graph) if inference == "none" else None
         # the integrity checks and the count are store queries too: they run alongside
         with ThreadPoolExecutor(2) as pool:
             integrity = pool.submit(lambda: list(integrity_findings(store, ontology)))
@@ -181,7 +182,8 @@ def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
                 data_and_ontology = sources.graph("data") + ontology
                 findings = list(shacl_findings(data_and_ontology, shapes, inference, sources))
             else:
-                findings = [finding_of(result, shapes) for result in shacl.run(checks, store)]
+                results = shacl.run(checks, store, data_graph)
+                findings = [finding_of(result, shapes) for result in results]
             findings.extend(integrity.result())
             located = tuple(locate(findings, sources, store))
             labels = labels_of(store, sorted({f.focus for f in located}))
@@ -259,9 +261,16 @@ class ReportCache:
             return  # a cache that cannot be written only costs time
 
 
-def compiled_checks(shapes: Graph, ontology: Graph) -> list[shacl.Check] | None:
+def compiled_checks(
+    sources: Sources, store: Store, data_graph: list[str]
+) -> list[shacl.Check] | None:
+    """The shapes as SPARQL checks of the data graph (the named graphs `data_graph` of the
+    store), or None when the compiled engine cannot validate them exactly as SHACL says
+    (shacl.Unsupported): pyshacl validates instead."""
     try:
-        return shacl.compile_shapes(shapes, ontology)
+        shacl.check_literals(f.text for f in sources.files if f.role != "shapes")
+        hierarchy = shacl.class_hierarchy(store, data_graph)
+        return shacl.compile_shapes(sources.graph("shapes"), hierarchy)
     except shacl.Unsupported:
         return None
 
