@@ -126,7 +126,9 @@ def canonical(value: str | None) -> str | None:
     parsed = Literal(lexical, datatype=XSD[datatype])
     if parsed.ill_typed:
         return value
-    return f"{parsed.toPython()!r}^^xsd:{datatype}"
+    number = parsed.toPython()
+    shown = repr(number) if isinstance(number, bool) else repr(float(number))
+    return f"{shown}^^xsd:{datatype}"
 
 
 def rows_of_findings(findings: Iterable[Finding]) -> Counter:

@@ -13,10 +13,15 @@ embedded store): a pattern it cannot compile is one it could not apply.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pyparsing import ParseException
 from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from lerld.errors import MalformedQuery, SourceError
@@ -29,7 +34,12 @@ from lerld.terms import SH
 COUNTS = (SH.minCount, SH.maxCount, SH.minLength, SH.maxLength)
 IRIS = (SH.datatype, SH["class"], SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
 LISTS = (SH["in"], SH.languageIn, SH["and"], SH["or"], SH.xone)
-LITERALS = (SH.message, SH.pattern, SH.flags, SH.select)
+LITERALS = (SH.message, SH.pattern, SH.flags, SH.select, SH.ask)
+# Variables SHACL-SPARQL pre-binds (SHACL 5.3.1): a query may not assign them, and a
+# subquery must return those its query uses (sh:shapesGraph and sh:currentShape excepted).
+PRE_BOUND = ("this", "value", "PATH")
+# SPARQL features SHACL-SPARQL rules out in queries with pre-bound variables (SHACL 5.3.1).
+FORBIDDEN = {"Minus": "MINUS", "ServiceGraphPattern": "SERVICE", "values": "VALUES"}
 NODE_KINDS = frozenset(
     (SH.IRI, SH.BlankNode, SH.Literal, SH.BlankNodeOrIRI, SH.BlankNodeOrLiteral, SH.IRIOrLiteral)
 )
@@ -77,8 +87,8 @@ def problems_in(graph: Graph, engine: Store) -> Iterator[Problem]:
             yield Problem(s, p, f"{name(p)} must be a string, not {_shown(o)}")
         elif p == SH.pattern and not _regex_works(engine, o, graph.value(s, SH.flags)):
             yield Problem(s, p, f"sh:pattern {_shown(o)} is not a regular expression it can use")
-        elif p == SH.select and not _sparql_works(engine, str(o)):
-            yield Problem(s, p, "sh:select is not a SPARQL query it can run")
+        elif p in (SH.select, SH.ask):
+            yield from _sparql_problems(graph, engine, s, p, o)
         elif p == SH.property:
             yield from _property_problems(graph, s, o)
 
@@ -141,12 +151,64 @@ def _regex_works(engine: Store, pattern: Node, flags: Node | None) -> bool:
     return bool(rows) and rows[0].get("ok") is not None
 
 
-def _sparql_works(engine: Store, query: str) -> bool:
+def _sparql_problems(
+    graph: Graph, engine: Store, node: Node, predicate: URIRef, query: Node
+) -> Iterator[Problem]:
+    """A SPARQL-based constraint or validator: its query, with the prefixes its sh:prefixes
+    declare, must parse, and keep SHACL-SPARQL's rules for pre-bound variables."""
+    if not isinstance(query, Literal):
+        return
+    name = graph.namespace_manager.normalizeUri(predicate)
+    prefixes = _declared_prefixes(graph, node)
+    text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(prefixes.items())) + str(query)
     try:
-        engine.query(query, Formats(SPARQL_JSON, TURTLE))
-    except MalformedQuery:
-        return False
-    return True
+        engine.query(text, Formats(SPARQL_JSON, TURTLE))
+        algebra = translateQuery(parseQuery(text)).algebra
+    except (MalformedQuery, ParseException, ValueError, KeyError) as e:
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        yield Problem(node, predicate, f"{name} is not a SPARQL query it can run: {reason}")
+        return
+    used = {v for v in PRE_BOUND if re.search(rf"[?$]{v}\b", str(query))}
+    for feature in _pre_binding_problems(algebra, used):
+        yield Problem(
+            node,
+            predicate,
+            f"{name} uses {feature}, which SHACL-SPARQL does not allow in a query with "
+            "pre-bound variables (SHACL 5.3.1)",
+        )
+
+
+def _declared_prefixes(graph: Graph, node: Node) -> dict[str, str]:
+    """The prefixes of a SPARQL-based constraint (sh:prefixes: nodes whose sh:declare give
+    sh:prefix and sh:namespace)."""
+    found = {}
+    for holder in graph.objects(node, SH.prefixes):
+        for declaration in graph.objects(holder, SH.declare):
+            prefix = graph.value(declaration, SH.prefix)
+            namespace = graph.value(declaration, SH.namespace)
+            if prefix is not None and namespace is not None:
+                found[str(prefix)] = str(namespace)
+    return found
+
+
+def _pre_binding_problems(node: object, used: set[str]) -> Iterator[str]:
+    if isinstance(node, CompValue):
+        if node.name in FORBIDDEN:
+            yield FORBIDDEN[node.name]
+        if node.name == "Extend" and str(node.get("var")) in used:
+            yield f"an assignment to ${node.get('var')} (AS)"
+        if node.name == "ToMultiSet" and getattr(node.get("p"), "name", "") == "Project":
+            inner = node["p"]
+            returned = {str(v) for v in inner.get("PV") or ()}
+            returned &= {str(v) for v in getattr(inner.get("p"), "_vars", set())}
+            missing = sorted(used - returned)
+            if missing:
+                yield f"a subquery that does not return ${', $'.join(missing)}"
+        for value in node.values():
+            yield from _pre_binding_problems(value, used)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from _pre_binding_problems(value, used)
 
 
 def _shown(o: Node) -> str:

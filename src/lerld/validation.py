@@ -75,16 +75,16 @@ class Report:
 
     @property
     def conforms(self) -> bool:
-        return self.count("Violation") == 0
+        # a severity of the shapes' own (any IRI, in SHACL) ranks as a violation
+        return not any(severity_rank(f.severity) == 0 for f in self.findings)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
     def by_entity(self, min_severity: str = "Info") -> dict[str, list[Finding]]:
-        shown = SEVERITIES[: SEVERITIES.index(min_severity) + 1]
         grouped: dict[str, list[Finding]] = defaultdict(list)
         for f in sorted(self.findings, key=_finding_order):
-            if f.severity in shown:
+            if severity_rank(f.severity) <= SEVERITIES.index(min_severity):
                 grouped[f.focus].append(f)
         return dict(grouped)
 
@@ -143,7 +143,13 @@ class Report:
 
 
 def _finding_order(f: Finding) -> tuple:
-    return (f.file or "~", f.line or 0, f.focus, SEVERITIES.index(f.severity), f.message)
+    return (f.file or "~", f.line or 0, f.focus, severity_rank(f.severity), f.message)
+
+
+def severity_rank(severity: str) -> int:
+    """0 for violations, 1 warnings, 2 infos. SHACL lets shapes name any IRI as a
+    severity: lerld ranks those as violations, so they stop publication like one."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
 def validate(sources: Sources, inference: str = "none", store: Store | None = None) -> Report:
@@ -301,7 +307,8 @@ def shacl_findings(
     except ReportableRuntimeError as e:
         shapes_files = ", ".join(f.relpath for f in sources.of_role("shapes"))
         raise SourceError(shapes_files, None, f"the shapes cannot be used: {e.message}") from e
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # the report's results (pyshacl also types the nested sh:detail results as results)
+    for result in results.objects(None, SH.result):
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
