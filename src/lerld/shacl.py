@@ -102,6 +102,14 @@ NODE_KINDS = {
 }
 # Datatypes whose lexical forms SPARQL can check with a cast (ill-formed -> violation).
 CASTABLE = {XSD.date, XSD.dateTime, XSD.integer, XSD.decimal, XSD.double, XSD.boolean}
+# Lexical spaces SPARQL checks with a regular expression: XSD 1.1 Part 2's lexical
+# mappings of gYear and gYearMonth (3.3.14, 3.3.15), which have no further value checks.
+_TIMEZONE = "(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
+_YEAR = "-?([1-9][0-9]{3,}|0[0-9]{3})"
+LEXICAL_PATTERNS = {
+    XSD.gYear: f"^{_YEAR}{_TIMEZONE}$",
+    XSD.gYearMonth: f"^{_YEAR}-(0[1-9]|1[0-2]){_TIMEZONE}$",
+}
 # Datatypes whose literals the embedded store rewrites as another datatype when it loads
 # them ("1"^^xsd:byte becomes "1"^^xsd:integer): sh:datatype cannot tell them apart there.
 REWRITTEN = frozenset(
@@ -198,6 +206,8 @@ class Compiler:
             check = f"!isLiteral({v}) || DATATYPE({v}) != {obj.n3()}"
             if obj in CASTABLE:
                 check += f" || !COALESCE(isLiteral({obj.n3()}(STR({v}))), false)"
+            elif obj in LEXICAL_PATTERNS:
+                check += f" || !REGEX(STR({v}), {Literal(LEXICAL_PATTERNS[obj]).n3()})"
             return check
         if predicate == SH.pattern:
             flags = g.value(shape, SH.flags)
@@ -489,7 +499,12 @@ def _lexical_ok(known: type, lexical: str) -> bool:
 
 def needs_lexical_check(datatype: Node) -> bool:
     """A datatype whose ill-formed literals only a Python check finds (no SPARQL cast)."""
-    return datatype not in CASTABLE and datatype != XSD.string and _xsd_type(datatype) is not None
+    return (
+        datatype not in CASTABLE
+        and datatype not in LEXICAL_PATTERNS
+        and datatype != XSD.string
+        and _xsd_type(datatype) is not None
+    )
 
 
 def check_literals(texts: Iterable[str]) -> None:

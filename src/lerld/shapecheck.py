@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pyparsing import ParseException
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -168,8 +168,16 @@ def _sparql_problems(
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         yield Problem(node, predicate, f"{name} is not a SPARQL query it can run: {reason}")
         return
+    if re.search(r"[?$]shapesGraph\b", str(query)):
+        yield Problem(
+            node,
+            predicate,
+            f"{name} uses $shapesGraph, an optional SHACL-SPARQL feature lerld's "
+            "validators do not support",
+        )
     used = {v for v in PRE_BOUND if re.search(rf"[?$]{v}\b", str(query))}
-    for feature in _pre_binding_problems(algebra, used):
+    star = re.search(r"SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", str(query), re.I) is not None
+    for feature in _pre_binding_problems(algebra, used, star):
         yield Problem(
             node,
             predicate,
@@ -180,9 +188,12 @@ def _sparql_problems(
 
 def _declared_prefixes(graph: Graph, node: Node) -> dict[str, str]:
     """The prefixes of a SPARQL-based constraint (sh:prefixes: nodes whose sh:declare give
-    sh:prefix and sh:namespace)."""
+    sh:prefix and sh:namespace, with those of the nodes they owl:imports)."""
     found = {}
-    for holder in graph.objects(node, SH.prefixes):
+    holders = set()
+    for start in graph.objects(node, SH.prefixes):
+        holders.update(graph.transitive_objects(start, OWL.imports))
+    for holder in holders:
         for declaration in graph.objects(holder, SH.declare):
             prefix = graph.value(declaration, SH.prefix)
             namespace = graph.value(declaration, SH.namespace)
@@ -191,7 +202,9 @@ def _declared_prefixes(graph: Graph, node: Node) -> dict[str, str]:
     return found
 
 
-def _pre_binding_problems(node: object, used: set[str]) -> Iterator[str]:
+def _pre_binding_problems(node: object, used: set[str], star: bool) -> Iterator[str]:
+    """The features of a query's algebra that break the pre-binding rules. `star`: the
+    query has a SELECT *, which returns only the variables its pattern binds."""
     if isinstance(node, CompValue):
         if node.name in FORBIDDEN:
             yield FORBIDDEN[node.name]
@@ -200,15 +213,16 @@ def _pre_binding_problems(node: object, used: set[str]) -> Iterator[str]:
         if node.name == "ToMultiSet" and getattr(node.get("p"), "name", "") == "Project":
             inner = node["p"]
             returned = {str(v) for v in inner.get("PV") or ()}
-            returned &= {str(v) for v in getattr(inner.get("p"), "_vars", set())}
+            if star:
+                returned &= {str(v) for v in getattr(inner.get("p"), "_vars", set())}
             missing = sorted(used - returned)
             if missing:
                 yield f"a subquery that does not return ${', $'.join(missing)}"
         for value in node.values():
-            yield from _pre_binding_problems(value, used)
+            yield from _pre_binding_problems(value, used, star)
     elif isinstance(node, list | tuple):
         for value in node:
-            yield from _pre_binding_problems(value, used)
+            yield from _pre_binding_problems(value, used, star)
 
 
 def _shown(o: Node) -> str:
