@@ -25,9 +25,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import count
 
-from elementpath import ElementPathError
-from elementpath.datatypes import builtin_atomic_types
-
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
@@ -35,7 +32,6 @@ from rdflib.term import Node
 from lerld.formats import SPARQL_JSON
 from lerld.results import Formats, read_json
 from lerld.stores import Dataset, Store
-from lerld.stores.remote import _from_term as node_of
 from lerld.terms import SH
 
 # Components whose value nodes are checked one by one (the "value query").
@@ -114,10 +110,21 @@ LEXICAL_PATTERNS = {
 # them ("1"^^xsd:byte becomes "1"^^xsd:integer): sh:datatype cannot tell them apart there.
 REWRITTEN = frozenset(
     XSD[name]
-    for name in (
-        "byte short int long unsignedByte unsignedShort unsignedInt unsignedLong "
-        "nonNegativeInteger positiveInteger negativeInteger nonPositiveInteger dateTimeStamp"
-    ).split()
+    for name in [
+        "byte",
+        "short",
+        "int",
+        "long",
+        "unsignedByte",
+        "unsignedShort",
+        "unsignedInt",
+        "unsignedLong",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "dateTimeStamp",
+    ]
 )
 _REWRITTEN_LITERAL = re.compile(
     r"\^\^\s*(?:<[^>\s]*[#/]|[\w.-]*:)(?:"
@@ -393,9 +400,7 @@ class Compiler:
         flags = " || ".join(f"?c{i}" for i in range(len(columns)))
         query = (
             f"SELECT DISTINCT ?this ?v {' '.join(c for _, c, _ in columns)} "
-            f"WHERE {{ {target} {values} "
-            + " ".join(binds)
-            + f" FILTER({flags}) }}"
+            f"WHERE {{ {target} {values} " + " ".join(binds) + f" FILTER({flags}) }}"
         )
         found = [Check(query, *self.reporting(shape), path, tuple(columns))]
         for p, o in constraints:
@@ -485,11 +490,15 @@ def _xsd_type(datatype: Node) -> type | None:
     name = str(datatype)
     if not name.startswith(str(XSD)):
         return None
+    from elementpath.datatypes import builtin_atomic_types  # 80 ms to import: only if needed
+
     return builtin_atomic_types.get("{" + name[: len(str(XSD)) - 1] + "}" + name[len(str(XSD)) :])
 
 
 @lru_cache(maxsize=65536)
 def _lexical_ok(known: type, lexical: str) -> bool:
+    from elementpath import ElementPathError
+
     try:
         known.make(lexical)
     except (ValueError, TypeError, ArithmeticError, ElementPathError):
@@ -546,6 +555,8 @@ def select(store: Store, query: str, graphs: Sequence[str] = ()) -> list[dict[st
     if isinstance(parsed, bool):
         raise ValueError("expected solutions")
     variables, rows = parsed
+    from lerld.stores.remote import _from_term as node_of  # imports requests: only here
+
     return [
         {name: node_of(term) for name, term in zip(variables, row, strict=True) if term}
         for row in rows

@@ -105,8 +105,8 @@ class Sources:
                 union += f.graph
         return union
 
-    def of_role(self, role: str) -> tuple[SourceFile, ...]:
-        return tuple(f for f in self.files if f.role == role)
+    def of_role(self, *roles: str) -> tuple[SourceFile, ...]:
+        return tuple(f for f in self.files if f.role in roles)
 
     def file(self, relpath: str) -> SourceFile | None:
         return next((f for f in self.files if f.relpath == relpath), None)

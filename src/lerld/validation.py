@@ -13,7 +13,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pyshacl
@@ -171,14 +171,19 @@ def validate(sources: Sources, inference: str = "none", store: Store | None = No
 
 def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
     own_store = store is None
+    # SHACL's data graph: data + ontology, not the shapes. A store of our own holds only
+    # those, and the union of its graphs is the data graph; a store given holds the shapes
+    # too, and the compiled checks name the graphs of the data graph (slower in Oxigraph).
+    data_graph: list[str] = []
     if store is None:
         store = open_store()
-        load_into(store, sources)
+        load_into(store, replace(sources, files=sources.of_role("ontology", "data")))
+    else:
+        data_graph = [graph_name(f.relpath) for f in sources.of_role("ontology", "data")]
     try:
         shapecheck.check_shapes(sources.of_role("shapes"))
         shapes = sources.graph("shapes")
         ontology = sources.graph("ontology")
-        data_graph = [graph_name(f.relpath) for f in sources.files if f.role != "shapes"]
         checks = compiled_checks(sources, store, data_graph) if inference == "none" else None
         # the integrity checks and the count are store queries too: they run alongside
         with ThreadPoolExecutor(2) as pool:
@@ -274,7 +279,7 @@ def compiled_checks(
     store), or None when the compiled engine cannot validate them exactly as SHACL says
     (shacl.Unsupported): pyshacl validates instead."""
     try:
-        shacl.check_literals(f.text for f in sources.files if f.role != "shapes")
+        shacl.check_literals(f.text for f in sources.of_role("ontology", "data"))
         hierarchy = shacl.class_hierarchy(store, data_graph)
         return shacl.compile_shapes(sources.graph("shapes"), hierarchy)
     except shacl.Unsupported:
