@@ -173,11 +173,11 @@ def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
     own_store = store is None
     # SHACL's data graph: data + ontology, not the shapes. A store of our own holds only
     # those, and the union of its graphs is the data graph; a store given holds the shapes
-    # too, and the compiled checks name the graphs of the data graph (slower in Oxigraph).
+    # too (see _compiled_results).
     data_graph: list[str] = []
     if store is None:
         store = open_store()
-        load_into(store, replace(sources, files=sources.of_role("ontology", "data")))
+        load_into(store, _data_graph_of(sources))
     else:
         data_graph = [graph_name(f.relpath) for f in sources.of_role("ontology", "data")]
     try:
@@ -193,7 +193,7 @@ def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
                 data_and_ontology = sources.graph("data") + ontology
                 findings = list(shacl_findings(data_and_ontology, shapes, inference, sources))
             else:
-                results = shacl.run(checks, store, data_graph)
+                results = _compiled_results(checks, sources, store, bool(data_graph))
                 findings = [finding_of(result, shapes) for result in results]
             findings.extend(integrity.result())
             located = tuple(locate(findings, sources, store))
@@ -209,6 +209,28 @@ def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
         files=len(sources.files),
         labels=labels,
     )
+
+
+def _data_graph_of(sources: Sources) -> Sources:
+    """The sources of SHACL's data graph: ontology and data, without the shapes."""
+    return replace(sources, files=sources.of_role("ontology", "data"))
+
+
+def _compiled_results(
+    checks: list[shacl.Check], sources: Sources, store: Store, holds_shapes: bool
+) -> list[shacl.Result]:
+    """The results of the compiled checks on the data graph. A store that holds the shapes
+    too (the one `lerld serve` publishes) would answer them only on a list of its named
+    graphs, which Oxigraph evaluates ten times slower than its union (80 s against 8 s at a
+    million triples): the checks then run in a store of the data graph alone (3 s to load)."""
+    if not holds_shapes:
+        return list(shacl.run(checks, store))
+    data_store = open_store()
+    try:
+        load_into(data_store, _data_graph_of(sources))
+        return list(shacl.run(checks, data_store))
+    finally:
+        data_store.close()
 
 
 class ReportCache:
