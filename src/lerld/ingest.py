@@ -502,7 +502,9 @@ def record_graph(claim: Claim, issuer: URIRef, base_uri: str, day: Literal) -> t
             graph.add((achievement, RDF.type, t))
         graph.add((achievement, RDFS.label, _english(a.name)))
         if a.type is not None:
-            graph.add((achievement, DCTERMS.type, a.type))
+            # a plain string: the OB 3.0 context.json of 2022-2023 types it with a wrong
+            # datatype IRI (https://www.w3.org/2001/XMLSchema#string)
+            graph.add((achievement, DCTERMS.type, Literal(str(a.type))))
         if isinstance(a.original, URIRef):
             graph.add((achievement, PROV.wasDerivedFrom, a.original))
         graph.add((achievement, DCTERMS.modified, day))
@@ -529,12 +531,14 @@ def record_graph(claim: Claim, issuer: URIRef, base_uri: str, day: Literal) -> t
 
 
 def competency_graph(
-    alignment: Alignment, base_uri: str, day: Literal
+    alignment: Alignment, base_uri: str, day: Literal, named: set[URIRef]
 ) -> tuple[URIRef | None, Graph]:
     """A competency (and its framework) that an alignment names. The competency's IRI
     follows from its targetUrl when it has one, so that every credential aligned to the
     same framework item meets at one competency; else from its name, framework and code.
-    The framework's IRI follows from its name."""
+    The framework's IRI follows from its name. `named` holds the competencies and
+    frameworks already named (by this batch or an earlier run): the first name stays, so
+    that a second spelling never gives one of them two names."""
     graph = Graph()
     label = alignment.name or alignment.code or alignment.url
     if not label:
@@ -549,7 +553,9 @@ def competency_graph(
         )
     )
     graph.add((competency, RDF.type, LER.Competency))
-    graph.add((competency, RDFS.label, _english(label)))
+    if competency not in named:
+        named.add(competency)
+        graph.add((competency, RDFS.label, _english(label)))
     if url:
         graph.add((competency, SKOS.exactMatch, URIRef(url)))
     if alignment.code:
@@ -564,7 +570,9 @@ def competency_graph(
             f"{base_uri}id/competency-framework/{slug(alignment.framework)[:80].strip('-')}"
         )
         graph.add((framework, RDF.type, LER.CompetencyFramework))
-        graph.add((framework, RDFS.label, _english(alignment.framework)))
+        if framework not in named:
+            named.add(framework)
+            graph.add((framework, RDFS.label, _english(alignment.framework)))
         graph.add((framework, DCTERMS.modified, day))
         graph.add((competency, LER.framework, framework))
     return competency, graph
@@ -586,6 +594,7 @@ class DocumentWriter:
     relations: Mapping[str, URIRef]
     base_uri: str
     day: Literal
+    named: set[URIRef]  # entities already named, shared by every document of the batch
     graph: Graph = field(default_factory=Graph)
     records: dict[URIRef, URIRef] = field(default_factory=dict)
     achievements: dict[URIRef, tuple[URIRef, str]] = field(default_factory=dict)
@@ -598,7 +607,9 @@ class DocumentWriter:
         record = self.credential(root, root)
         for node, (achievement, _) in self.achievements.items():
             for alignment in self.said.alignments.get(node, ()):
-                competency, triples = competency_graph(alignment, self.base_uri, self.day)
+                competency, triples = competency_graph(
+                    alignment, self.base_uri, self.day, self.named
+                )
                 if competency is not None:
                     self.graph += triples
                     self.graph.add((achievement, LER.alignedTo, competency))
@@ -665,7 +676,9 @@ class DocumentWriter:
         )
         name = endorsement.endorser_name or str(endorsement.endorser)
         self.graph.add((iri, RDF.type, LER.Endorsement))
-        self.graph.add((iri, RDFS.label, _english(f"Endorsement of {label} by {name}")))
+        if iri not in self.named:
+            self.named.add(iri)
+            self.graph.add((iri, RDFS.label, _english(f"Endorsement of {label} by {name}")))
         self.graph.add((iri, LER.endorsedBy, endorser))
         self.graph.add((iri, LER.endorsementOf, endorsed))
         if endorsement.issued is not None:
@@ -749,6 +762,7 @@ def ingest(
     for f in sources.of_role("data"):
         data += f.graph
     issuers = Issuers.known(data, settings.base_uri)
+    named = {s for s in previous.subjects(RDFS.label, None) if isinstance(s, URIRef)}
     new = Graph()
     # named issuers first, so that a nameless one can be matched by a DID they revealed
     for number in sorted(parsed, key=lambda n: _nameless(found.claims.get(parsed[n].root))):
@@ -761,7 +775,7 @@ def ingest(
                 f"the alignment does not classify it as a ler:VerifiableLER (its types: {types})",
             )
             continue
-        writer = DocumentWriter(found, issuers, relations, settings.base_uri, day_literal)
+        writer = DocumentWriter(found, issuers, relations, settings.base_uri, day_literal, named)
         try:
             record = writer.write(p.root)
         except RejectedDocument as e:
