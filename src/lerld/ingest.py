@@ -1,5 +1,6 @@
-"""`lerld ingest`: what real Open Badges 3.0 / Verifiable Credential documents say about the
-LER ecosystem, added to the published graph as a source file of its own, with provenance.
+"""`lerld ingest`: what real Open Badges 3.0 / CLR 2.0 / Verifiable Credential documents say
+about the LER ecosystem, added to the published graph as a source file of its own, with
+provenance.
 
 For a batch of documents:
 
@@ -7,19 +8,28 @@ For a batch of documents:
    src/lerld/contexts/: a document that names another remote context is rejected, naming
    it; nothing is ever fetched;
 2. only its default graph is kept (the VC data model puts the proof in a graph of its own),
-   and its nodes are renamed apart, so that one OWL RL closure (owlrl) of the whole batch
-   with the LER vocabulary and its alignment classifies every document on its own;
+   every credential subject becomes a blank node of its own (its id names the learner, and
+   a CLR and the credentials it bundles share it), and its nodes are renamed apart, so that
+   one OWL RL closure (owlrl) of the whole batch with the LER vocabulary and its alignment
+   classifies every document on its own;
 3. ingest.rq selects what the closure says in LER terms: the document is a
-   ler:VerifiableLER, its issuer a ler:LERIssuer, its ler:achievement (name, type) and
-   dates. No code here names an Open Badges field: ontology/alignment.ttl decides. The
-   credential subject (the person), the proof and the credential's own name (issuers often
-   put the holder's name in it) are never selected: a record is named after its achievement;
-4. each issuer is matched to a ler:Organization by name, or becomes a new one, recorded
-   as a ler:LERIssuer with its DIDs as dcterms:identifier. An issuer that gives no name
+   ler:VerifiableLER, its issuer a ler:LERIssuer (and its parent organization), its
+   ler:achievement(s) (name, type), the credentials it bundles (ler:includesCredential: a
+   CLR 2.0) and dates. No code here names an Open Badges or CLR type: ontology/alignment.ttl
+   decides what is an LER, an achievement, an alignment. The fields of what the axioms
+   found are then read where the standards put them: an alignment's target
+   (ingest-alignments.rq), a CLR association's type, source and target
+   (ingest-associations.rq), an endorsement's issuer and date (ingest-endorsements.rq).
+   The credential subject (the person), the proof and the credential's own name (issuers
+   often put the holder's name in it) are never selected: a record is named after its
+   achievements;
+4. each issuer (parent organization, endorser) is matched to a ler:Organization by name,
+   or becomes a new one, with its DIDs as dcterms:identifier. An issuer that gives no name
    is matched by its DID when exactly one organization has it; otherwise (no organization,
    or several: test and hosted issuers share DIDs) it becomes an organization of its own,
    labelled "Issuer <DID>": a registry keeps the credential and says what it knows;
-5. the records (credential/<hash>, achievement/<hash>: equal content, equal IRI) are merged
+5. the records (credential/<hash>, achievement/<hash>, competency/<hash>,
+   competency-framework/<slug>, endorsement/<hash>: equal content, equal IRI) are merged
    with what earlier runs wrote, the project is validated with them, and only then the
    Turtle file (data/ingested/credentials.ttl by default) is written.
 """
@@ -713,8 +723,9 @@ def to_turtle(graph: Graph) -> str:
     for prefix, namespace in {**PREFIXES, "prov": str(PROV)}.items():
         graph.bind(prefix, namespace)
     header = (
-        "# Written by `lerld ingest` from Open Badges 3.0 / Verifiable Credential documents:\n"
-        "# what they say about the LER ecosystem, classified by ontology/alignment.ttl.\n"
+        "# Written by `lerld ingest` from Open Badges 3.0 / CLR 2.0 / Verifiable Credential\n"
+        "# documents:"
+        " what they say about the LER ecosystem, classified by ontology/alignment.ttl.\n"
         "# Each credential and achievement names the document id it was read from\n"
         "# (prov:wasDerivedFrom). Edit with care: `lerld ingest` merges into this file.\n\n"
     )
