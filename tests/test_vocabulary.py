@@ -1,5 +1,6 @@
 """The vocabulary: metadata as LOV and FOOPS! expect, term documentation, and alignments
-whose Open Badges 3.0 and Verifiable Credentials targets exist in the official files."""
+whose Open Badges 3.0, CLR 2.0 and Verifiable Credentials targets exist in the official
+files."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from lerld.terms import LER
 VANN = Namespace("http://purl.org/vocab/vann/")
 OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
 CRED = "https://www.w3.org/2018/credentials#"
-CLR = "https://purl.imsglobal.org/spec/clr/vocab#"
+CLR = "https://purl.imsglobal.org/spec/vc/clr/vocab.html#"
 STANDARDS = Path(__file__).parent / "standards"
 ONTOLOGY = URIRef(str(LER))
 
@@ -99,7 +100,8 @@ def official_terms() -> set[str]:
     v2 = yaml.safe_load((STANDARDS / "vc-vocabulary-v2.yml").read_text())
     found |= {CRED + entry["id"] for key in ("class", "property") for entry in v2.get(key, [])}
     # Real documents are read with the official JSON-LD contexts, which define a few IRIs the
-    # vocabulary files lack (ob:OpenBadgeCredential; ob:achievement-0 in contexts 3.0.1-3.0.2)
+    # vocabulary files lack (ob:OpenBadgeCredential; ob:achievement-0 in contexts 3.0.1-3.0.2).
+    # CLR 2.0 has no vocabulary file: its official contexts are the only word on its IRIs.
     table = json.loads((CONTEXTS / "contexts.json").read_text())
     for url, name in table.items():
         if url.startswith(OFFICIAL_CONTEXTS):
@@ -107,11 +109,12 @@ def official_terms() -> set[str]:
     return found
 
 
-# The official Open Badges 3.0 and VC contexts among those `lerld ingest` ships, copied
-# unchanged (src/lerld/contexts/README.md says from where).
+# The official Open Badges 3.0, CLR 2.0 and VC contexts among those `lerld ingest` ships,
+# copied unchanged (src/lerld/contexts/README.md says from where).
 CONTEXTS = Path(__file__).parent.parent / "src" / "lerld" / "contexts"
 OFFICIAL_CONTEXTS = (
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context",
+    "https://purl.imsglobal.org/spec/clr/v2p0/context",
     "https://www.w3.org/2018/credentials/v1",
     "https://www.w3.org/ns/credentials/v2",
 )
@@ -140,19 +143,23 @@ def test_official_vocabularies_are_read():
     known = official_terms()
     assert OB + "AchievementCredential" in known and OB + "OpenBadgeCredential" in known
     assert CRED + "VerifiableCredential" in known and CRED + "validFrom" in known
+    assert CLR + "ClrCredential" in known and CLR + "verifiableCredential" in known
+    # the IRI lerld once aligned to, which no CLR document uses
+    assert "https://purl.imsglobal.org/spec/clr/vocab#ClrCredential" not in known
 
 
-def test_every_ob3_and_vc_iri_we_use_exists(sources):
+def test_every_ob3_clr_and_vc_iri_we_use_exists(sources):
     known = official_terms()
     used = set()
     for node in sources.graph("ontology", "data").all_nodes():
         if (
             isinstance(node, URIRef)
-            and str(node).startswith((OB, CRED))
-            and str(node) not in (OB, CRED)
+            and str(node).startswith((OB, CRED, CLR))
+            and str(node) not in (OB, CRED, CLR)
         ):
             used.add(str(node))
-    assert used, "no alignment to OB3 or VC at all"
+    for namespace in (OB, CRED, CLR):
+        assert any(iri.startswith(namespace) for iri in used), f"no alignment to {namespace}"
     assert not used - known, f"not in the official vocabularies: {sorted(used - known)}"
 
 

@@ -34,7 +34,7 @@ ID = "https://w3id.org/ler/id/"
 SCHEMA = Namespace("https://schema.org/")
 OB = Namespace("https://purl.imsglobal.org/spec/vc/ob/vocab.html#")
 CRED = Namespace("https://www.w3.org/2018/credentials#")
-CLR = Namespace("https://purl.imsglobal.org/spec/clr/vocab#")
+CLR = Namespace("https://purl.imsglobal.org/spec/vc/clr/vocab.html#")
 CETERMS = Namespace("https://purl.org/ctdl/terms/")
 
 KINDS = [

@@ -61,7 +61,9 @@ def _rdfxml(graph: Graph) -> bytes:
     for number, namespace in enumerate(unbound, 1):
         graph.bind(f"ns{number}", namespace, override=False)
     lines = graph.serialize(format=RDFXML.rdflib_format).splitlines(keepends=True)
-    first = next(i for i, line in enumerate(lines) if line.startswith("  <"))
+    first = next((i for i, line in enumerate(lines) if line.startswith("  <")), None)
+    if first is None:  # an empty graph (a catalogue with nothing in it yet): nothing to order
+        return "".join(lines).encode("utf-8")
     last = max(i for i, line in enumerate(lines) if line.startswith("</rdf:RDF>"))
     blocks: list[list[str]] = []
     for line in lines[first:last]:

@@ -39,7 +39,7 @@ class Vocabulary:
 VOCABULARIES: tuple[Vocabulary, ...] = (
     Vocabulary("ler", str(LER), "LER Ecosystem Vocabulary"),
     Vocabulary("ob", "https://purl.imsglobal.org/spec/vc/ob/vocab.html#", "Open Badges 3.0"),
-    Vocabulary("clr", "https://purl.imsglobal.org/spec/clr/vocab#", "CLR 2.0"),
+    Vocabulary("clr", "https://purl.imsglobal.org/spec/vc/clr/vocab.html#", "CLR 2.0"),
     Vocabulary("cred", "https://www.w3.org/2018/credentials#", "W3C Verifiable Credentials"),
     Vocabulary("schema", str(SCHEMA), "schema.org"),
     Vocabulary("ceterms", "https://purl.org/ctdl/terms/", "CTDL"),

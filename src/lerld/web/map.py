@@ -58,6 +58,10 @@ NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind("resource", LER.Resource, "Resource", "Resources", "#78350f", "plus"),
     NodeKind("topic", LER.Topic, "Topic", "Topics", "#4d7c0f", "octagon", 1.2),
     NodeKind("glossary", LER.GlossaryTerm, "Glossary term", "Glossary terms", "#475569", "ring"),
+    # what ingested credentials say (`lerld ingest`): on the map when present
+    NodeKind("achievement", LER.Achievement, "Achievement", "Achievements", "#a16207", "circle", 0.9),
+    NodeKind("competency", LER.Competency, "Competency", "Competencies", "#15803d", "ring", 0.8),
+    NodeKind("competency-framework", LER.CompetencyFramework, "Competency framework", "Competency frameworks", "#7e22ce", "hexagon", 1.3),
 )  # fmt: skip
 
 # What "involved in" a lifecycle stage or action area means: starting from the stage or
@@ -188,7 +192,8 @@ def map_page(graph: Graph) -> str:
     return render_template(
         "map.html",
         title=TITLE,
-        kinds=NODE_KINDS,
+        # a kind only some data has (achievements, competencies) is listed when present
+        kinds=[k for k in NODE_KINDS if counts[k.key]],
         counts=counts,
         focus=focus_options(graph, nodes),
         involvement=[words(kinds[key].plural.lower() for key in step) for step in INVOLVEMENT],

@@ -63,6 +63,10 @@ KINDS: tuple[Kind, ...] = (
     Kind("step", (LER.ScenarioStep,), "Scenario step", "Steps", "HowToStep"),
     Kind("scheme", (SKOS.ConceptScheme,), "Concept scheme", "Concept schemes", "DefinedTermSet"),
     Kind("record", (LER.LearningAndEmploymentRecord, LER.VerifiableLER), "LER", "LERs", "EducationalOccupationalCredential"),
+    Kind("achievement", (LER.Achievement,), "Achievement", "Achievements", "EducationalOccupationalCredential"),
+    Kind("competency", (LER.Competency,), "Competency", "Competencies", "DefinedTerm"),
+    Kind("competency-framework", (LER.CompetencyFramework,), "Competency framework", "Competency frameworks", "DefinedTermSet"),
+    Kind("endorsement", (LER.Endorsement,), "Endorsement", "Endorsements", "Thing"),
 )  # fmt: skip
 THING = Kind("thing", (), "Thing", "Things", "Thing")
 
@@ -103,6 +107,23 @@ RELATIONS: dict[URIRef, Relation] = {
     LER.issuedBy: Relation("Issued by", "Issued"),
     LER.issued: Relation("Issued", "Issued by"),
     LER.vocabulary: Relation("RDF vocabulary"),
+    # what credentials say (`lerld ingest`): achievements, skills, programmes, endorsements
+    LER.achievement: Relation("Achievements", "Attested by"),
+    LER.includesCredential: Relation("Includes credentials", "Included in"),
+    LER.alignedTo: Relation("Aligned to", "Achievements aligned to it"),
+    LER.framework: Relation("Framework", "Competencies"),
+    LER.parentOrganization: Relation("Parent organization", "Member organizations"),
+    LER.endorsedBy: Relation("Endorsed by", "Endorsements made"),
+    LER.endorsementOf: Relation("Endorses", "Endorsements"),
+    LER.isParentOf: Relation("Contains", "Contained in"),
+    LER.isChildOf: Relation("Contained in", "Contains"),
+    LER.isPartOf: Relation("Part of", "Parts"),
+    LER.isPeerOf: Relation("Peer of", "Peer of"),
+    LER.isRelatedTo: Relation("Related achievements", "Related achievements"),
+    LER.precedes: Relation("Precedes", "Preceded by"),
+    LER.exactMatchOf: Relation("Same as", "Same as"),
+    LER.replacedBy: Relation("Replaced by", "Replaces"),
+    LER.associatedAchievement: Relation("Associated achievements", "Associated achievements"),
     SKOS.broader: Relation("Broader", "Narrower"),
     SKOS.narrower: Relation("Narrower", "Broader"),
     SKOS.related: Relation("Related"),
@@ -653,5 +674,17 @@ CATALOGUES: tuple[Catalogue, ...] = (
     ),
     Catalogue(
         "topics", "Topics", ("topic",), (scheme("topics"),), lambda r: [listing(r, ["topic"])]
+    ),
+    # what ingested credentials say (`lerld ingest`): empty until credentials are ingested
+    Catalogue(
+        "skills",
+        "Skills and achievements",
+        ("competency-framework", "competency", "achievement", "endorsement"),
+        (),
+        lambda r: [
+            parts_section(r, "competency-framework", LER.framework, "Competencies by framework"),
+            listing(r, ["achievement"]),
+            listing(r, ["endorsement"]),
+        ],
     ),
 )

@@ -33,6 +33,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("/organizations", "Organizations"),
     ("/initiatives", "Initiatives"),
     ("/topics", "Topics"),
+    ("/skills", "Skills"),
     ("/map", "Map"),
     ("/ns", "Vocabulary"),
     ("/sparql", "SPARQL"),
