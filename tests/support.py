@@ -174,3 +174,46 @@ class _Collector(HTMLParser):
     def handle_data(self, data):
         for element in self.open:
             element.text += data
+
+
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+def virtuoso_command(directory: Path, http_port: int, sql_port: int) -> list[str]:
+    """A real Virtuoso 7 (Debian's virtuoso-opensource) with its default security (dba/dba;
+    writes only on /sparql-auth and /sparql-graph-crud-auth, with HTTP Digest), on
+    loopback, with its database in `directory`: a throwaway copy of the stock ini whose
+    files and ports point there. The stock ResultSetMaxRows (10000) would cut lerld's
+    dumps, as on any production Virtuoso that keeps it: raised, as the README says."""
+    import configparser
+
+    binary = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
+    ini = configparser.ConfigParser(
+        strict=False, interpolation=None, inline_comment_prefixes=(";",)
+    )
+    ini.optionxform = str  # Virtuoso's keys are case-sensitive in its own tools
+    ini.read(VIRTUOSO_INI)
+    directory.mkdir(parents=True, exist_ok=True)
+    for key, name in (
+        ("DatabaseFile", "virtuoso.db"),
+        ("ErrorLogFile", "virtuoso.log"),
+        ("LockFile", "virtuoso.lck"),
+        ("TransactionFile", "virtuoso.trx"),
+        ("xa_persistent_file", "virtuoso.pxa"),
+    ):
+        ini["Database"][key] = str(directory / name)
+    ini["TempDatabase"]["DatabaseFile"] = str(directory / "virtuoso-temp.db")
+    ini["TempDatabase"]["TransactionFile"] = str(directory / "virtuoso-temp.trx")
+    parameters = ini["Parameters"]
+    parameters["ServerPort"] = f"127.0.0.1:{sql_port}"
+    parameters["DirsAllowed"] = f"., {directory}, /usr/share/virtuoso-opensource-7/vad"
+    ini["HTTPServer"]["ServerPort"] = f"127.0.0.1:{http_port}"
+    ini["HTTPServer"]["ServerRoot"] = "/var/lib/virtuoso-opensource-7/vsp"
+    ini["URIQA"]["DefaultHost"] = f"127.0.0.1:{http_port}"
+    ini["SPARQL"]["ResultSetMaxRows"] = "1000000"
+    for section in ("Striping", "Plugins"):
+        ini.remove_section(section)
+    path = directory / "virtuoso.ini"
+    with open(path, "w") as out:
+        ini.write(out)
+    return [binary, "+foreground", "+configfile", str(path)]

@@ -21,21 +21,36 @@ def exists(store: Store, iri: str) -> bool:
 
 
 def describe_query(iri: str, depth: int = BLANK_NODE_DEPTH) -> str:
+    """One CONSTRUCT: a UNION of branches, each of single patterns joined on the IRI.
+
+    Portable shape (Oxigraph and Virtuoso answer the same, both fast): each branch binds
+    its own variables and the template names them, so no branch needs BIND (Virtuoso's
+    compiler rejects a UNION branch with FILTER followed by BIND: "SP031 ...
+    sparp_gp_deprecate()"), and no OPTIONAL has two patterns (Oxigraph turns one into a
+    hash join over every labelled node)."""
     subject = URIRef(iri).n3()
-    branches = [f"{{ {subject} ?p ?o . BIND({subject} AS ?s) }}"]
-    # labels of the things it links to: one single-pattern branch per label predicate
-    # (a multi-pattern OPTIONAL makes Oxigraph hash-join over every labelled node)
-    branches += [
-        f"{{ {subject} ?link ?s . FILTER(isIRI(?s)) ?s {p.n3()} ?o . BIND({p.n3()} AS ?p) }}"
-        for p in LABEL_PREDICATES
-    ]
+    template = [f"{subject} ?p ?o"]
+    branches = [f"{{ {subject} ?p ?o }}"]
+    # labels of the things it links to: one branch per label predicate
+    for i, p in enumerate(LABEL_PREDICATES):
+        template.append(f"?linked {p.n3()} ?label{i}")
+        branches.append(
+            f"{{ {subject} ?link ?linked . FILTER(isIRI(?linked)) ?linked {p.n3()} ?label{i} }}"
+        )
     # blank-node closure, one branch per depth
     for level in range(1, depth + 1):
         chain = [f"{subject} ?p0 ?b1 . FILTER(isBlank(?b1))"]
         chain += [f"?b{i} ?p{i} ?b{i + 1} . FILTER(isBlank(?b{i + 1}))" for i in range(1, level)]
-        chain.append(f"?b{level} ?p ?o . BIND(?b{level} AS ?s)")
+        chain.append(f"?b{level} ?q{level} ?v{level}")
+        template.append(f"?b{level} ?q{level} ?v{level}")
         branches.append("{ " + " ".join(chain) + " }")
-    return "CONSTRUCT { ?s ?p ?o } WHERE {\n  " + "\n  UNION ".join(branches) + "\n}"
+    return (
+        "CONSTRUCT {\n  "
+        + " .\n  ".join(template)
+        + "\n} WHERE {\n  "
+        + "\n  UNION ".join(branches)
+        + "\n}"
+    )
 
 
 def describe(store: Store, iri: str) -> Graph:
