@@ -390,7 +390,8 @@ class RemoteStore:
     def graph_names(self) -> list[str]:
         """Every named graph the server holds (published, staging, manifest)."""
         response = self._query(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
+            # not GRAPH ?g { }: Virtuoso finds no graph for an empty group
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
             SPARQL_JSON.media_type,
             Dataset(in_query=True),
         )
