@@ -329,11 +329,15 @@ class _Forward(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_a_malformed_client_query_is_400_about_its_own_lines(remote_site, loaded_store):
-    query = "PREFIX ler: <https://w3id.org/ler/ns#>\nSELECT *\nWHERE {\n  ?s ler:name ?o ?x\n}"
+def test_a_malformed_client_query_is_400_about_its_own_lines(
+    remote_site, live_server, loaded_store
+):
+    query = "PREFIX ler: <https://w3id.org/ler/ns#>\nSELECT *\nWHERE {\n  ?s ler:name ?o ) .\n}"
     answer = sparql(remote_site.url, query, "application/sparql-results+json")
     assert answer.status_code == 400
-    assert re.search(r"\b4:\d+", answer.text), answer.text  # line 4 of the client's text
+    # the embedded store's words, about a line and column of the client's five lines
+    assert answer.text == sparql(live_server.url, query, "application/sparql-results+json").text
+    assert re.search(r"\bat [1-5]:\d+", answer.text), answer.text
     no_leak(answer.text, loaded_store)
 
 

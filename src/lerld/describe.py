@@ -29,14 +29,7 @@ def describe_query(iri: str, depth: int = BLANK_NODE_DEPTH) -> str:
     sparp_gp_deprecate()"), and no OPTIONAL has two patterns (Oxigraph turns one into a
     hash join over every labelled node)."""
     subject = URIRef(iri).n3()
-    template = [f"{subject} ?p ?o"]
-    branches = [f"{{ {subject} ?p ?o }}"]
-    # labels of the things it links to: one branch per label predicate
-    for i, p in enumerate(LABEL_PREDICATES):
-        template.append(f"?linked {p.n3()} ?label{i}")
-        branches.append(
-            f"{{ {subject} ?link ?linked . FILTER(isIRI(?linked)) ?linked {p.n3()} ?label{i} }}"
-        )
+    template, branches = with_linked_labels(subject)
     # blank-node closure, one branch per depth
     for level in range(1, depth + 1):
         chain = [f"{subject} ?p0 ?b1 . FILTER(isBlank(?b1))"]
@@ -44,6 +37,25 @@ def describe_query(iri: str, depth: int = BLANK_NODE_DEPTH) -> str:
         chain.append(f"?b{level} ?q{level} ?v{level}")
         template.append(f"?b{level} ?q{level} ?v{level}")
         branches.append("{ " + " ".join(chain) + " }")
+    return construct_union(template, branches)
+
+
+def with_linked_labels(subject: str, selector: str = "") -> tuple[list[str], list[str]]:
+    """The template and UNION branches for the triples of `subject` (a term, or a variable
+    that `selector` binds) and the labels of the IRIs it links to: one branch per label
+    predicate, each with its own variable, named by the template (see describe_query)."""
+    template = [f"{subject} ?p ?o"]
+    branches = [f"{{ {selector} {subject} ?p ?o }}"]
+    for i, p in enumerate(LABEL_PREDICATES):
+        template.append(f"?linked {p.n3()} ?label{i}")
+        branches.append(
+            f"{{ {selector} {subject} ?link ?linked . FILTER(isIRI(?linked)) "
+            f"?linked {p.n3()} ?label{i} }}"
+        )
+    return template, branches
+
+
+def construct_union(template: list[str], branches: list[str]) -> str:
     return (
         "CONSTRUCT {\n  "
         + " .\n  ".join(template)
