@@ -64,6 +64,16 @@ def empty_store(request, tmp_path):
         yield running
 
 
+def load(root: Path, endpoint: str) -> subprocess.CompletedProcess:
+    """`lerld load` into a store that asks for no credentials (other modules use it)."""
+    return subprocess.run(
+        lerld_command("--root", str(root), "load", "--endpoint", endpoint),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def count(store: RemoteStore) -> int:
     """The triples in the source graphs, whatever the manifest says (all named graphs)."""
     answer = store.query(SOURCE_COUNT, Formats(CSV, TURTLE), Dataset(in_query=True))
