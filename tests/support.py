@@ -278,6 +278,7 @@ class StoreServer:
 def store_server(engine: str, directory: Path) -> Iterator[StoreServer]:
     """A fresh, empty Oxigraph server or Virtuoso (default security) on loopback."""
     port = free_port()
+    directory.mkdir(parents=True, exist_ok=True)
     if engine == "oxigraph":
         command = oxigraph_command(directory / "db", port)
         with server(command, port, directory / "oxigraph.log") as running:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import http.server
 import json
+import os
 import re
 import subprocess
 import threading
@@ -559,3 +560,52 @@ def test_load_answers_the_stores_challenge_and_never_shows_the_password(virtuoso
     )
     assert query.returncode == 0, query.stderr
     assert len(query.stdout.splitlines()) > 5
+
+
+def test_load_answers_a_basic_challenge(tmp_path):
+    """A store behind a proxy that asks for Basic credentials on writes (nginx auth_basic
+    in front of Oxigraph server, as operators put one): the scheme follows the challenge."""
+    from tests.test_build import server_binary
+
+    binary = server_binary("nginx", "nginx")
+    with store_server("oxigraph", tmp_path / "ox") as ox:
+        prefix = tmp_path / "nginx"
+        prefix.mkdir()
+        (prefix / "users").write_text("loader:{PLAIN}basic-secret\n")
+        port = free_port()
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        upstream = ox.query.rsplit("/", 1)[0]
+        (prefix / "nginx.conf").write_text(
+            f"{user}daemon off;\nworker_processes 1;\npid {prefix}/nginx.pid;\n"
+            f"error_log {prefix}/error.log;\nevents {{ worker_connections 64; }}\n"
+            f"http {{\n  access_log off;\n  client_body_temp_path {prefix}/tmp;\n"
+            f"  server {{\n    listen 127.0.0.1:{port};\n"
+            f"    location /query {{ proxy_pass {upstream}; }}\n"
+            f'    location / {{ auth_basic "store"; auth_basic_user_file {prefix}/users;\n'
+            f"      proxy_pass {upstream}; }}\n  }}\n}}\n"
+        )
+        command = [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
+        with server(command, port, prefix / "run.log", probe_path="/query"):
+            endpoint = f"http://127.0.0.1:{port}/query"
+            refused = subprocess.run(
+                lerld_command("--root", str(REPO), "load", "--endpoint", endpoint),
+                capture_output=True,
+                text=True,
+                timeout=120,
+                env={**os.environ, "LERLD_STORE_USER": "loader", "LERLD_STORE_PASSWORD": "no"},
+            )
+            assert refused.returncode == 4, refused.stderr
+            assert "refused the credentials" in refused.stderr
+            loaded = subprocess.run(
+                lerld_command("--root", str(REPO), "load", "--endpoint", endpoint),
+                capture_output=True,
+                text=True,
+                timeout=120,
+                env={
+                    **os.environ,
+                    "LERLD_STORE_USER": "loader",
+                    "LERLD_STORE_PASSWORD": "basic-secret",
+                },
+            )
+            assert loaded.returncode == 0, loaded.stderr
+            assert RemoteStore(endpoint).manifest().union == UNION
