@@ -13,7 +13,15 @@ from lerld.settings import Settings
 from lerld.snapshot import build_snapshot
 from lerld.sources import load_sources
 from lerld.web import create_app
-from tests.support import Answer, free_port, lerld_command, oxigraph_command, server
+from tests.support import (
+    Answer,
+    StoreServer,
+    free_port,
+    lerld_command,
+    oxigraph_command,
+    server,
+    store_server,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("ontology", "shapes", "data")
@@ -107,29 +115,64 @@ def oxigraph_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def remote_server(oxigraph_server, tmp_path_factory):
-    """A real `lerld serve --endpoint` serving what the Oxigraph server publishes."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("remote") / "serve.log"
-    command = lerld_command(
-        "--root",
-        str(REPO),
-        "serve",
-        "--port",
-        str(port),
-        "--endpoint",
-        oxigraph_server.url + "/query",
-    )
-    with server(command, port, log) as running:
+def virtuoso(tmp_path_factory):
+    """A real Virtuoso 7 with its default security (writes only with Digest credentials),
+    on a free loopback port, loaded by `lerld load` with the dba account's credentials."""
+    with store_server("virtuoso", tmp_path_factory.mktemp("virtuoso")) as running:
+        load = running.load(REPO)
+        assert load.returncode == 0, load.stderr
         yield running
 
 
-@pytest.fixture(params=["embedded", "remote"])
-def sparql_server(request):
-    """A real lerld server: on its embedded store, then on a remote Oxigraph server."""
-    return request.getfixturevalue(
-        "live_server" if request.param == "embedded" else "remote_server"
+@pytest.fixture(scope="session")
+def oxigraph_store(oxigraph_server) -> StoreServer:
+    url = oxigraph_server.url
+    return StoreServer("oxigraph", oxigraph_server, url + "/query", url + "/update", url + "/store")
+
+
+@pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])
+def loaded_store(request) -> StoreServer:
+    """Each real SPARQL server the remote store is tested on, loaded with the project."""
+    return request.getfixturevalue("oxigraph_store" if request.param == "oxigraph" else "virtuoso")
+
+
+def serve_remote(store: StoreServer, log: Path, port: int | None = None):
+    """A real `lerld serve --endpoint` serving what a store publishes (reading anonymously,
+    as Virtuoso's /sparql allows; credentials only where the store asks for them)."""
+    port = port or free_port()
+    command = lerld_command(
+        "--root", str(REPO), "serve", "--port", str(port), "--endpoint", store.query
     )
+    return server(command, port, log, env=store.env())
+
+
+@pytest.fixture(scope="session")
+def remote_server(oxigraph_store, tmp_path_factory):
+    """A real `lerld serve --endpoint` serving what the Oxigraph server publishes."""
+    with serve_remote(oxigraph_store, tmp_path_factory.mktemp("remote") / "serve.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(virtuoso, tmp_path_factory):
+    """A real `lerld serve --endpoint` serving what the Virtuoso server publishes."""
+    with serve_remote(virtuoso, tmp_path_factory.mktemp("virtuoso-serve") / "serve.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def remote_site(loaded_store, request):
+    """`lerld serve --endpoint` on each engine of loaded_store."""
+    name = "remote_server" if loaded_store.engine == "oxigraph" else "virtuoso_server"
+    return request.getfixturevalue(name)
+
+
+@pytest.fixture(params=["embedded", "remote", "virtuoso"])
+def sparql_server(request):
+    """A real lerld server: on its embedded store, then on a remote Oxigraph server and on
+    a remote Virtuoso."""
+    names = {"embedded": "live_server", "remote": "remote_server", "virtuoso": "virtuoso_server"}
+    return request.getfixturevalue(names[request.param])
 
 
 INGEST_DAY = "2026-11-24"

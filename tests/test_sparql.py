@@ -230,12 +230,17 @@ def test_dataset_from_the_protocol_and_from_the_query(sparql_server):
     assert json_rows(named, "g") == [GLOSSARY_GRAPH]
 
 
-def test_named_graphs_are_the_source_files_and_nothing_else(sparql_server, snapshot):
-    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
-    response = sparql(
-        sparql_server, params={"query": query}, accept="application/sparql-results+json"
-    )
-    assert sorted(json_rows(response, "g")) == sorted(snapshot.graphs)
+def test_named_graphs_are_the_source_files_and_nothing_else(sparql_server, snapshot, request):
+    queries = ["SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"]
+    # Virtuoso 7 answers `GRAPH ?g { }` (an empty group) with no solution, against SPARQL
+    # 1.1 (one per named graph): a known difference of that engine, in the README.
+    if request.node.callspec.params["sparql_server"] != "virtuoso":
+        queries.append("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+    for query in queries:
+        response = sparql(
+            sparql_server, params={"query": query}, accept="application/sparql-results+json"
+        )
+        assert sorted(json_rows(response, "g")) == sorted(snapshot.graphs), query
 
 
 def test_bad_graph_iri_is_400(sparql_server):

@@ -6,11 +6,20 @@ import argparse
 import contextlib
 import ctypes
 import math
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
-from lerld.errors import InvalidData, LerldError, SourceError, StoreUnavailable
+from lerld.errors import (
+    InvalidData,
+    LerldError,
+    SourceError,
+    StoreError,
+    StoreFailed,
+    StoreRefused,
+    StoreUnavailable,
+)
 from lerld.settings import DEFAULT_EDIT_URL, INFERENCE_MODES, Settings, check_edit_url
 from lerld.sources import load_sources
 from lerld.terms import DEFAULT_BASE_URI
@@ -20,6 +29,8 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_SOURCE_ERROR = 2
 EXIT_UNAVAILABLE = 3
+EXIT_REFUSED = 4  # the store asks for credentials, or refuses the ones given
+EXIT_STORE_FAILED = 5  # the store is reachable but rejected or failed lerld's request
 SERVE_THREADS = 2
 
 
@@ -139,7 +150,32 @@ def endpoint_settings(args: argparse.Namespace) -> dict:
         "endpoint": args.endpoint,
         "update_endpoint": getattr(args, "update_endpoint", None),
         "graph_store": getattr(args, "graph_store", None),
+        "store_credentials": store_credentials(args),
     }
+
+
+def store_credentials(args: argparse.Namespace) -> tuple[str, str] | None:
+    """The store's user and password: $LERLD_STORE_USER with $LERLD_STORE_PASSWORD, or the
+    first line of --store-password-file (systemd credentials, container secrets). Never
+    from the command line, where every user of the machine reads it."""
+    user = os.environ.get("LERLD_STORE_USER")
+    path = getattr(args, "store_password_file", None)
+    if path is not None:
+        try:
+            password = next(iter(path.read_text(encoding="utf-8").splitlines()), "")
+        except OSError as e:
+            raise LerldError(f"{path}: cannot read the store password: {e.strerror}") from e
+    else:
+        password = os.environ.get("LERLD_STORE_PASSWORD")
+    if not user:
+        if password is not None:
+            raise LerldError("a store password without a user: set LERLD_STORE_USER too")
+        return None
+    if password is None:
+        raise LerldError(
+            "LERLD_STORE_USER without a password: set LERLD_STORE_PASSWORD or --store-password-file"
+        )
+    return user, password
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -187,13 +223,14 @@ def cmd_query(args: argparse.Namespace) -> int:
     else:
         formats = Formats(by_name(wanted, RESULTS_FORMATS), by_name(wanted, RDF_FORMATS))
     if args.endpoint:
-        store = RemoteStore(args.endpoint)
+        credentials = store_credentials(args)
+        store = RemoteStore(args.endpoint, credentials=credentials)
         try:
             store.manifest()  # a store `lerld load` filled: query what it publishes
-        except StoreUnavailable:
+        except StoreError:
             raise
         except LerldError:  # any other endpoint: query it as it is
-            store = RemoteStore(args.endpoint, managed=False)
+            store = RemoteStore(args.endpoint, managed=False, credentials=credentials)
     else:
         store = build_snapshot(settings).store
     answer = store.query(text, formats, Dataset(in_query=shape.dataset))
@@ -311,6 +348,18 @@ def add_endpoint_options(
         default=None,
         help="its Graph Store Protocol endpoint (default: .../store next to a .../query "
         "endpoint, else the endpoint itself)",
+    )
+    add_password_file_option(command)
+
+
+def add_password_file_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--store-password-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="read the store's password from the first line of FILE instead of "
+        "$LERLD_STORE_PASSWORD (the user is $LERLD_STORE_USER)",
     )
 
 
@@ -469,6 +518,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="ask this SPARQL endpoint (e.g. a lerld server's /sparql) instead of "
         "validating and loading the project here",
     )
+    add_password_file_option(query_cmd)
     add_source_options(query_cmd)
     query_cmd.set_defaults(handler=cmd_query)
 
@@ -528,8 +578,14 @@ def main(argv: list[str] | None = None) -> int:
         print(str(e), file=sys.stderr)
         return EXIT_SOURCE_ERROR
     except StoreUnavailable as e:
-        print(f"lerld: {e}", file=sys.stderr)
+        print(f"lerld: {e.full()}", file=sys.stderr)
         return EXIT_UNAVAILABLE
+    except StoreRefused as e:
+        print(f"lerld: {e.full()}", file=sys.stderr)
+        return EXIT_REFUSED
+    except StoreFailed as e:
+        print(f"lerld: {e.full()}", file=sys.stderr)
+        return EXIT_STORE_FAILED
     except LerldError as e:
         print(f"lerld: {e}", file=sys.stderr)
         return EXIT_SOURCE_ERROR

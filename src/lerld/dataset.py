@@ -113,9 +113,13 @@ def entity_index(store: Store, base_uri: str) -> tuple[Entry, ...]:
 
 
 def subclasses(store: Store) -> dict[str, frozenset[str]]:
-    """Each class mapped to itself and every class below it (rdfs:subClassOf*)."""
+    """Each class that has subclasses mapped to itself and every class below it
+    (rdfs:subClassOf+; a class without subclasses is missing: it stands for itself)."""
+    # A path with both ends unbound is refused by Virtuoso ("transitive start not given"):
+    # the first step is a plain pattern, so the path starts from a bound node.
     rows = store.select(
-        "SELECT ?sub ?super WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?super "
+        "SELECT ?sub ?super WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?d . "
+        "?d <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?super "
         "FILTER(isIRI(?sub) && isIRI(?super)) }"
     )
     below: dict[str, set[str]] = {}

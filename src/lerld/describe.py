@@ -7,7 +7,7 @@ used, so any store behind the Store protocol answers the same.
 
 from __future__ import annotations
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 
 from lerld.stores import Store
 from lerld.terms import LABEL_PREDICATES
@@ -21,25 +21,59 @@ def exists(store: Store, iri: str) -> bool:
 
 
 def describe_query(iri: str, depth: int = BLANK_NODE_DEPTH) -> str:
+    """One CONSTRUCT: a UNION of branches, each of single patterns joined on the IRI.
+
+    Portable shape (Oxigraph and Virtuoso answer the same, both fast): each branch binds
+    its own variables and the template names them, so no branch needs BIND (Virtuoso's
+    compiler rejects a UNION branch with FILTER followed by BIND: "SP031 ...
+    sparp_gp_deprecate()"), and no OPTIONAL has two patterns (Oxigraph turns one into a
+    hash join over every labelled node)."""
     subject = URIRef(iri).n3()
-    branches = [f"{{ {subject} ?p ?o . BIND({subject} AS ?s) }}"]
-    # labels of the things it links to: one single-pattern branch per label predicate
-    # (a multi-pattern OPTIONAL makes Oxigraph hash-join over every labelled node)
-    branches += [
-        f"{{ {subject} ?link ?s . FILTER(isIRI(?s)) ?s {p.n3()} ?o . BIND({p.n3()} AS ?p) }}"
-        for p in LABEL_PREDICATES
-    ]
+    template, branches = with_linked_labels(subject)
     # blank-node closure, one branch per depth
     for level in range(1, depth + 1):
         chain = [f"{subject} ?p0 ?b1 . FILTER(isBlank(?b1))"]
         chain += [f"?b{i} ?p{i} ?b{i + 1} . FILTER(isBlank(?b{i + 1}))" for i in range(1, level)]
-        chain.append(f"?b{level} ?p ?o . BIND(?b{level} AS ?s)")
+        chain.append(f"?b{level} ?q{level} ?v{level}")
+        template.append(f"?b{level} ?q{level} ?v{level}")
         branches.append("{ " + " ".join(chain) + " }")
-    return "CONSTRUCT { ?s ?p ?o } WHERE {\n  " + "\n  UNION ".join(branches) + "\n}"
+    return construct_union(template, branches)
+
+
+def with_linked_labels(subject: str, selector: str = "") -> tuple[list[str], list[str]]:
+    """The template and UNION branches for the triples of `subject` (a term, or a variable
+    that `selector` binds) and the labels of the IRIs it links to: one branch per label
+    predicate, each with its own variable, named by the template (see describe_query)."""
+    template = [f"{subject} ?p ?o"]
+    branches = [f"{{ {selector} {subject} ?p ?o }}"]
+    for i, p in enumerate(LABEL_PREDICATES):
+        template.append(f"?linked {p.n3()} ?label{i}")
+        branches.append(
+            f"{{ {selector} {subject} ?link ?linked . FILTER(isIRI(?linked)) "
+            f"?linked {p.n3()} ?label{i} }}"
+        )
+    return template, branches
+
+
+def construct_union(template: list[str], branches: list[str]) -> str:
+    return (
+        "CONSTRUCT {\n  "
+        + " .\n  ".join(template)
+        + "\n} WHERE {\n  "
+        + "\n  UNION ".join(branches)
+        + "\n}"
+    )
 
 
 def describe(store: Store, iri: str) -> Graph:
-    return store.construct(describe_query(iri))
+    """The description, asked first with one level of blank nodes: most things have none
+    nested deeper, and each level is a UNION branch that Virtuoso compiles on every query
+    (its describe takes 3 ms at one level, 8 ms at six). Only when a blank node holds
+    another is the full depth asked."""
+    graph = store.construct(describe_query(iri, 1))
+    if any(isinstance(s, BNode) and isinstance(o, BNode) for s, _, o in graph):
+        graph = store.construct(describe_query(iri))
+    return graph
 
 
 def source_graphs(store: Store, iri: str) -> list[str]:

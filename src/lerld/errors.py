@@ -35,8 +35,32 @@ class InvalidData(LerldError):
         super().__init__(f"validation failed with {report.count('Violation')} violation(s)")
 
 
-class StoreUnavailable(LerldError):
+class StoreError(LerldError):
+    """Something went wrong on the store's side. str() is the public message (no store URL,
+    graph IRI or query); detail is for the operator only (the CLI prints it, the web layer
+    logs it with the request id)."""
+
+    def __init__(self, message: str, detail: str = "", status: int | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail
+        self.status = status  # the store's HTTP status, when it answered
+
+    def full(self) -> str:
+        """The message with its detail: for the operator's eyes (CLI, server log)."""
+        return f"{self} {self.detail}" if self.detail else str(self)
+
+
+class StoreUnavailable(StoreError):
     """The store cannot be reached or does not answer: try again later (HTTP 503)."""
+
+
+class StoreFailed(StoreError):
+    """The store is reachable but rejected or failed one of lerld's own requests, or
+    answered something unreadable: the store's fault, not the client's (HTTP 502)."""
+
+
+class StoreRefused(StoreFailed):
+    """The store asks for credentials, or refuses the ones lerld sent (its 401 / 403)."""
 
 
 class MalformedQuery(LerldError):

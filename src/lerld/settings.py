@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lerld.terms import DEFAULT_BASE_URI
@@ -38,6 +38,9 @@ class Settings:
     endpoint: str | None = None
     update_endpoint: str | None = None
     graph_store: str | None = None
+    # Credentials for that store (user, password): sent only to an endpoint that asks, in
+    # the scheme it asks for; never in a repr, a log or a message.
+    store_credentials: tuple[str, str] | None = field(default=None, repr=False)
     # The /sparql endpoint's limits and policy.
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 10_000

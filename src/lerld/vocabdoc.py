@@ -316,7 +316,14 @@ def property_doc(graph: Graph, term: URIRef, examples: Examples, href: Href) -> 
         )
         + row("Inverse of", refs(graph, graph.objects(term, OWL.inverseOf), href))
         + row("Inverse of", refs(graph, graph.subjects(OWL.inverseOf, term), href))
-        + row("Property chain", [chain_ref(graph, c, href) for c in graph.objects(term, CHAIN)])
+        + row(
+            "Property chain",
+            # sorted: chains are blank nodes, whose order differs from store to store
+            sorted(
+                (chain_ref(graph, c, href) for c in graph.objects(term, CHAIN)),
+                key=lambda ref: ref.label,
+            ),
+        )
         + row("Characteristics", traits)
         + row("Aligned with", alignment_rows(graph, term, href))
     )

@@ -95,5 +95,6 @@ def store_for(settings: Settings) -> Store:
             settings.update_endpoint,
             settings.graph_store,
             query_timeout=settings.sparql_timeout,
+            credentials=settings.store_credentials,
         )
     return open_store(settings.store_path)

@@ -79,6 +79,21 @@ def _dataset_options(dataset: Dataset) -> dict:
     return {"use_default_graph_as_union": not dataset.in_query}
 
 
+def query_form(query: str) -> str:
+    """The form of a SPARQL 1.1 query (BINDINGS, BOOLEAN or GRAPH), by Oxigraph's parser;
+    MalformedQuery with the parser's message (lines and columns of this very text) when it
+    is not SPARQL 1.1. A remote store uses it to ask for the right format and to say what
+    is wrong with a client's query in the same words as the embedded store. Nothing is
+    evaluated: pyoxigraph evaluates lazily, on an empty store."""
+    try:
+        result = ox.Store().query(query)
+    except SyntaxError as e:
+        raise MalformedQuery(str(e)) from e
+    if isinstance(result, ox.QueryBoolean):
+        return BOOLEAN
+    return BINDINGS if isinstance(result, ox.QuerySolutions) else GRAPH
+
+
 def evaluate(
     store: ox.Store, query: str, formats: Formats, dataset: Dataset, max_rows: int | None
 ) -> Answer:

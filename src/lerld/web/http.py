@@ -4,6 +4,8 @@ requests, CORS and security headers, and the error responses (404, 406, 405, 503
 from __future__ import annotations
 
 import hashlib
+import re
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +20,8 @@ from lerld.errors import (
     MalformedQuery,
     QueryRejected,
     QueryTimeout,
+    StoreError,
+    StoreFailed,
     StoreUnavailable,
     UnknownQuery,
 )
@@ -36,7 +40,11 @@ STATUS_OF: dict[type[LerldError], int] = {
     UnknownQuery: 404,
     QueryTimeout: 504,
     StoreUnavailable: 503,
+    StoreFailed: 502,  # reachable, but it rejected or failed lerld's request: a bad gateway
 }
+# The header that carries the id under which a store's failure is logged in full.
+REQUEST_ID_HEADER = "X-Request-Id"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # Seconds a client should wait before trying again when the store is unavailable.
 RETRY_AFTER = 5
 
@@ -160,6 +168,25 @@ def error_response(
     return response
 
 
+def request_id() -> str:
+    """This request's id: the one a proxy in front gave it (X-Request-Id) when it looks
+    like one, else a new one."""
+    if "request_id" not in g:
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
+    return g.request_id
+
+
+def public_message(error: LerldError) -> str:
+    """What a client may read about an error. A store's failure is logged in full (its
+    URL, what it said, the query it rewrote) under the request id; the client gets the
+    short message and the id, which the response carries too (X-Request-Id)."""
+    if not isinstance(error, StoreError):
+        return str(error)
+    current_app.logger.error("request %s: %s", request_id(), error.full())
+    return f"{error} (request id {request_id()})"
+
+
 def status_of(error: LerldError) -> int:
     return next((code for kind, code in STATUS_OF.items() if isinstance(error, kind)), 500)
 
@@ -179,7 +206,7 @@ def common_headers(response: Response) -> Response:
     headers = response.headers
     headers["Access-Control-Allow-Origin"] = "*"
     headers["Access-Control-Expose-Headers"] = (
-        "Link, ETag, Last-Modified, Content-Location, Location, Retry-After, "
+        "Link, ETag, Last-Modified, Content-Location, Location, Retry-After, X-Request-Id, "
         "SPARQL-Time-Limit, SPARQL-Max-Rows, SPARQL-Max-Body, SPARQL-Results-Truncated"
     )
     headers["X-Content-Type-Options"] = "nosniff"
@@ -211,5 +238,8 @@ def install(app: Flask) -> None:
     @app.errorhandler(LerldError)
     def handle_lerld(error: LerldError) -> Response:
         status = status_of(error)
-        extra = {"Retry-After": str(RETRY_AFTER)} if status == 503 else None
-        return error_response(status, HTTP_STATUS_CODES[status], str(error), extra)
+        message = public_message(error)
+        extra = {REQUEST_ID_HEADER: request_id()} if "request_id" in g else {}
+        if status == 503:
+            extra["Retry-After"] = str(RETRY_AFTER)
+        return error_response(status, HTTP_STATUS_CODES[status], message, extra)

@@ -17,6 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 from rdflib.term import Node
 
+from lerld import describe
 from lerld.stores import Store
 from lerld.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER, SCHEMA
 from lerld.vocabdoc import Href, Ref, Row, curie, vocabulary_of
@@ -188,14 +189,8 @@ def kind_of(types: Iterable[Node]) -> Kind:
 
 def _about_query(selector: str) -> str:
     """CONSTRUCT the triples of the ?x that `selector` binds, and the labels of what they
-    link to. One single-pattern branch per label predicate: a multi-pattern OPTIONAL makes
-    Oxigraph hash-join over every labelled node."""
-    branches = [f"{{ {selector} ?x ?p ?o . BIND(?x AS ?s) }}"]
-    branches += [
-        f"{{ {selector} ?x ?link ?s . FILTER(isIRI(?s)) ?s {p.n3()} ?o . BIND({p.n3()} AS ?p) }}"
-        for p in LABEL_PREDICATES
-    ]
-    return "CONSTRUCT { ?s ?p ?o } WHERE {\n  " + "\n  UNION ".join(branches) + "\n}"
+    link to, in the describe query's portable shape (no BIND; single-pattern branches)."""
+    return describe.construct_union(*describe.with_linked_labels("?x", selector))
 
 
 def about(store: Store, iris: Iterable[str]) -> Graph:

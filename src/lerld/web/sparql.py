@@ -41,7 +41,7 @@ from lerld.sparql_service import TRUNCATED_HEADER, limits, limits_text, service_
 from lerld.sparql_workers import QueryWorkers
 from lerld.stores import PUBLISHED, Dataset
 from lerld.terms import shorten
-from lerld.web.http import error_response, status_of
+from lerld.web.http import REQUEST_ID_HEADER, error_response, public_message, status_of
 from lerld.web.pages import href
 
 blueprint = Blueprint("sparql", __name__)
@@ -291,7 +291,7 @@ def query_page(query: str = "", dataset: Dataset = PUBLISHED) -> Response:
         try:
             results = results_view(query, dataset)
         except LerldError as e:
-            status, error = status_of(e), str(e)
+            status, error = status_of(e), public_message(e)
     body = render_template(
         "sparql.html",
         title="SPARQL endpoint",
@@ -321,7 +321,10 @@ def query_page(query: str = "", dataset: Dataset = PUBLISHED) -> Response:
             "documentation": request.base_url,
         },
     )
-    return Response(body, status=status, content_type=HTML.content_type)
+    response = Response(body, status=status, content_type=HTML.content_type)
+    if "request_id" in g:
+        response.headers[REQUEST_ID_HEADER] = g.request_id
+    return response
 
 
 def default_query() -> str:
