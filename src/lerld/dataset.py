@@ -188,8 +188,9 @@ def expand_curie(value: str) -> str:
     return value
 
 
-def page_url(base_uri: str, page: int, filters: Filters) -> str:
-    path = COLLECTION_PATH if page == 1 else f"entities/{page}.jsonld"
+def page_url(base_uri: str, page: int, filters: Filters, extension: str = "jsonld") -> str:
+    """A page of the collection in one format: each format's pages link to that format's."""
+    path = f"entities.{extension}" if page == 1 else f"entities/{page}.{extension}"
     return base_uri + path + filters.query()
 
 
@@ -258,41 +259,68 @@ def collection_page(
     base_uri: str,
     context: Mapping[str, Any],
     context_url: str,
+    extension: str = "jsonld",
 ) -> dict | None:
     """One page of the (filtered) collection as JSON-LD; None for a page beyond the last.
 
     Every page is the hydra:Collection with its hydra:totalItems, this page's members and a
     hydra:PartialCollectionView with first / previous / next / last links; the search
-    template tells clients how to filter."""
+    template tells clients how to filter. The collection's and pages' IRIs are those of
+    the format `extension` names (see collection_document)."""
     last = page_count(len(entries))
     if not 1 <= page <= last:
         return None
+
+    def url(number: int) -> str:
+        return page_url(base_uri, number, filters, extension)
+
     view: dict[str, Any] = {
-        "@id": page_url(base_uri, page, filters),
+        "@id": url(page),
         "@type": "hydra:PartialCollectionView",
-        "hydra:first": {"@id": page_url(base_uri, 1, filters)},
-        "hydra:last": {"@id": page_url(base_uri, last, filters)},
+        "hydra:first": {"@id": url(1)},
+        "hydra:last": {"@id": url(last)},
     }
     if page > 1:
-        view["hydra:previous"] = {"@id": page_url(base_uri, page - 1, filters)}
+        view["hydra:previous"] = {"@id": url(page - 1)}
     if page < last:
-        view["hydra:next"] = {"@id": page_url(base_uri, page + 1, filters)}
+        view["hydra:next"] = {"@id": url(page + 1)}
     chunk = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return {
         "@context": collection_context(context_url),
-        "@id": base_uri + COLLECTION_PATH + filters.query(),
+        "@id": url(1),
         "@type": "hydra:Collection",
         "hydra:totalItems": len(entries),
         "hydra:view": view,
-        "hydra:search": search_template(base_uri),
+        "hydra:search": search_template(base_uri, extension),
         "hydra:member": [member(e, context) for e in chunk],
     }
 
 
-def search_template(base_uri: str) -> dict:
+def collection_document(
+    entries: Sequence[Entry],
+    page: int,
+    filters: Filters,
+    base_uri: str,
+    context: Mapping[str, Any],
+    context_url: str,
+    fmt: Format,
+) -> bytes | None:
+    """One page of the collection in an RDF format: the JSON-LD page as is, or its graph in
+    another format, whose links go to that format's pages (a Turtle client that follows
+    hydra:next stays in Turtle). None for a page beyond the last."""
+    document = collection_page(
+        entries, page, filters, base_uri, context, context_url, fmt.extension
+    )
+    if document is None or fmt == JSONLD:
+        return None if document is None else jsonld.dumps(document)
+    graph = Graph().parse(data=jsonld.default_graph(document, {context_url: context}), format="nt")
+    return representations.serialize(graph, fmt, context, context_url)
+
+
+def search_template(base_uri: str, extension: str = "jsonld") -> dict:
     return {
         "@type": "hydra:IriTemplate",
-        "hydra:template": base_uri + COLLECTION_PATH + "{?type,since}",
+        "hydra:template": f"{base_uri}entities.{extension}{{?type,since}}",
         "hydra:variableRepresentation": {"@id": str(HYDRA.BasicRepresentation)},
         "hydra:mapping": [
             {

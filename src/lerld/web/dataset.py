@@ -12,13 +12,21 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, g, request
 
 from lerld import dataset
-from lerld.formats import DUMP_FORMATS, JSONLD, SITEMAP, TEXT, by_extension
-from lerld.jsonld import dumps
+from lerld.formats import DUMP_FORMATS, JSONLD, RDF_FORMATS, SITEMAP, TEXT, by_extension
 from lerld.web import pages
-from lerld.web.http import Representation, cached, context_url, graph_document, respond
+from lerld.web.http import (
+    Representation,
+    cached,
+    choose_format,
+    context_url,
+    graph_document,
+    respond,
+)
 from lerld.web.linkeddata import base_uri, named_format
 
 blueprint = Blueprint("dataset", __name__)
+# The collection in every RDF format, JSON-LD first (what `Accept: */*` gets).
+COLLECTION_FORMATS = (JSONLD, *(f for f in RDF_FORMATS if f != JSONLD))
 
 
 def index() -> tuple[dataset.Entry, ...]:
@@ -77,38 +85,48 @@ def dump(extension: str) -> Response:
     return response
 
 
-def collection(page: int) -> Response:
+def collection(page: int, extension: str | None = None) -> Response:
+    """A page of the collection, in the format of its extension or by negotiation (JSON-LD
+    first: the collection began as JSON-LD)."""
+    fmt = choose_format(
+        by_extension(extension, COLLECTION_FORMATS) if extension else None, COLLECTION_FORMATS
+    )
+    if extension and fmt.extension != extension:
+        abort(404)
     try:
         filters = dataset.Filters.parse(request.args.get("type"), request.args.get("since"))
     except dataset.BadFilter as e:
         abort(400, description=str(e))
     below = cached_value("subclasses", lambda: dataset.subclasses(g.snapshot.store))
     entries = filters.select(index(), below)
-    document = dataset.collection_page(
-        entries, page, filters, base_uri(), g.snapshot.context, context_url()
+    body = dataset.collection_document(
+        entries, page, filters, base_uri(), g.snapshot.context, context_url(), fmt
     )
-    if document is None:
+    if body is None:
         abort(404, description=f"The collection has {dataset.page_count(len(entries))} page(s).")
     path = f"/entities/{page}" if page > 1 else "/entities"
     return respond(
-        Representation(dumps(document), JSONLD),
+        Representation(body, fmt),
         path,
-        formats=(JSONLD,),
-        negotiated=False,
+        formats=COLLECTION_FORMATS,
+        negotiated=extension is None,
         context_url=context_url(),
+        query=filters.query(),
     )
 
 
-@blueprint.get("/" + dataset.COLLECTION_PATH)
-def collection_first_page() -> Response:
-    return collection(1)
+@blueprint.get("/entities")
+@blueprint.get("/entities.<extension>")
+def collection_first_page(extension: str | None = None) -> Response:
+    return collection(1, extension)
 
 
-@blueprint.get("/entities/<int:page>.jsonld")
-def collection_page(page: int) -> Response:
-    if page < 2:  # page 1 is /entities.jsonld: one URL per page
+@blueprint.get("/entities/<int:page>")
+@blueprint.get("/entities/<int:page>.<extension>")
+def collection_page(page: int, extension: str | None = None) -> Response:
+    if page < 2:  # page 1 is /entities: one URL per page
         abort(404)
-    return collection(page)
+    return collection(page, extension)
 
 
 def sitemaps() -> dict[str, bytes]:
