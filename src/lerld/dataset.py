@@ -21,7 +21,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS
+from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from lerld import jsonld, representations
 from lerld.formats import DUMP_FORMATS, JSONLD, NTRIPLES, NTRIPLES_GZIP, Format
@@ -496,14 +496,25 @@ def void_graph(store: Store, base_uri: str, index: Sequence[Entry], modified: da
         add((distribution, DCAT.accessURL, url))
         add((distribution, DCTERMS.license, graph.value(dataset, DCTERMS.license)))
         rdf = NTRIPLES if fmt == NTRIPLES_GZIP else fmt
-        add((distribution, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + rdf.media_type)))
+        add((distribution, DCAT.mediaType, media_type(graph, rdf)))
         if fmt == NTRIPLES_GZIP:
-            add((distribution, DCAT.compressFormat, URIRef(IANA_MEDIA_TYPES + fmt.media_type)))
+            add((distribution, DCAT.compressFormat, media_type(graph, fmt)))
     for entry in index:
         if str(EXAMPLE_CLASS) in entry.types:
             add((dataset, VOID.exampleResource, URIRef(entry.iri)))
     _add_labels(store, graph)
+    for agent in set(graph.subjects(RDF.type, FOAF.Agent)):  # DCAT-AP names agents by foaf:name
+        for predicate in LABEL_PREDICATES:
+            for name in graph.objects(agent, predicate):
+                add((agent, FOAF.name, name))
     return graph
+
+
+def media_type(graph: Graph, fmt: Format) -> URIRef:
+    """A format's media type as the IANA register's IRI, typed dcterms:MediaType (DCAT-AP)."""
+    iri = URIRef(IANA_MEDIA_TYPES + fmt.media_type)
+    graph.add((iri, RDF.type, DCTERMS.MediaType))
+    return iri
 
 
 def _slug(iri: str) -> str:
