@@ -24,7 +24,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from lerld import jsonld, representations
-from lerld.formats import DUMP_FORMATS, JSONLD, NTRIPLES, NTRIPLES_GZIP, Format
+from lerld.formats import DUMP_FORMATS, JSONLD, NTRIPLES, NTRIPLES_GZIP, RDF_FORMATS, Format
 from lerld.stores import Store
 from lerld.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER, PREFIXES
 
@@ -34,6 +34,8 @@ IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
 VOID_PATH = ".well-known/void"
 COLLECTION_PATH = "entities.jsonld"
+# The collection in every RDF format, JSON-LD first (what `Accept: */*` gets).
+COLLECTION_FORMATS = (JSONLD, *(f for f in RDF_FORMATS if f != JSONLD))
 PAGE_SIZE = 100
 # The sitemaps protocol's limit of URLs per sitemap file; more entities get a sitemap index.
 SITEMAP_LIMIT = 50_000

@@ -1,7 +1,8 @@
 """The dataset for harvesters: the dumps (/dump.ttl, /dump.nt, /dump.nt.gz, /dump.jsonld),
 its VoID + DCAT description (/.well-known/void, by content negotiation or extension), the
-Hydra collection of every entity (/entities.jsonld, /entities/<n>.jsonld, with ?type= and
-?since= filters), the sitemap (/sitemap.xml) and /robots.txt.
+Hydra collection of every entity (/entities, /entities/<n>, by content negotiation or
+extension in every RDF format, with ?type= and ?since= filters), the sitemap
+(/sitemap.xml) and /robots.txt.
 
 Everything is computed once per snapshot (snapshots are immutable) except filtered
 collection pages, which are cut from the cached entity index.
@@ -12,7 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, g, request
 
 from lerld import dataset
-from lerld.formats import DUMP_FORMATS, JSONLD, RDF_FORMATS, SITEMAP, TEXT, by_extension
+from lerld.formats import DUMP_FORMATS, SITEMAP, TEXT, by_extension
 from lerld.web import pages
 from lerld.web.http import (
     Representation,
@@ -25,8 +26,6 @@ from lerld.web.http import (
 from lerld.web.linkeddata import base_uri, named_format
 
 blueprint = Blueprint("dataset", __name__)
-# The collection in every RDF format, JSON-LD first (what `Accept: */*` gets).
-COLLECTION_FORMATS = (JSONLD, *(f for f in RDF_FORMATS if f != JSONLD))
 
 
 def index() -> tuple[dataset.Entry, ...]:
@@ -89,7 +88,8 @@ def collection(page: int, extension: str | None = None) -> Response:
     """A page of the collection, in the format of its extension or by negotiation (JSON-LD
     first: the collection began as JSON-LD)."""
     fmt = choose_format(
-        by_extension(extension, COLLECTION_FORMATS) if extension else None, COLLECTION_FORMATS
+        by_extension(extension, dataset.COLLECTION_FORMATS) if extension else None,
+        dataset.COLLECTION_FORMATS,
     )
     if extension and fmt.extension != extension:
         abort(404)
@@ -108,7 +108,7 @@ def collection(page: int, extension: str | None = None) -> Response:
     return respond(
         Representation(body, fmt),
         path,
-        formats=COLLECTION_FORMATS,
+        formats=dataset.COLLECTION_FORMATS,
         negotiated=extension is None,
         context_url=context_url(),
         query=filters.query(),
