@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from lerld.terms import LER
@@ -47,6 +47,13 @@ def test_ontology_metadata(ontology):
         OWL.versionInfo,
     ):
         assert ontology.value(ONTOLOGY, predicate) is not None, predicate
+    # FOOPS! and LOV also look for the publication date and how to cite the vocabulary
+    issued = ontology.value(ONTOLOGY, DCTERMS.issued)
+    assert issued is not None and issued.datatype == XSD.date
+    assert issued.toPython() <= ontology.value(ONTOLOGY, DCTERMS.modified).toPython()
+    citation = english(ontology, ONTOLOGY, DCTERMS.bibliographicCitation)
+    assert citation and str(ontology.value(ONTOLOGY, OWL.versionIRI)) in str(citation[0])
+    assert ontology.value(ONTOLOGY, DCTERMS.publisher) is not None
     version = str(ontology.value(ONTOLOGY, OWL.versionInfo))
     assert ontology.value(ONTOLOGY, OWL.versionIRI) == URIRef(f"https://w3id.org/ler/ns/{version}")
     assert str(ontology.value(ONTOLOGY, VANN.preferredNamespacePrefix)) == "ler"
