@@ -60,34 +60,30 @@ def inbound_query(iri: str, page: int = 1, limit: int = INBOUND_LIMIT) -> str:
     )
 
 
-def labels(store: Store, iris: list[URIRef]) -> Graph:
-    """The labels of these things: one branch per label predicate, each with the things as
-    VALUES (VALUES of both subjects and predicates makes Oxigraph scan every triple)."""
-    graph = Graph()
+def add_labels(store: Store, iris: list[URIRef], graph: Graph) -> None:
+    """Add the labels of these things to `graph`: one question per label predicate, the
+    things as VALUES (VALUES of both subjects and predicates makes Oxigraph scan every
+    triple; a BIND after them is what Virtuoso refuses in a UNION branch)."""
     if not iris:
-        return graph
+        return
     values = " ".join(i.n3() for i in iris)
-    branches = " UNION ".join(
-        f"{{ VALUES ?s {{ {values} }} ?s {p.n3()} ?o . BIND({p.n3()} AS ?p) }}"
-        for p in LABEL_PREDICATES
-    )
-    for row in store.select(f"SELECT ?s ?p ?o WHERE {{ {branches} }}"):
-        graph.add((row["s"], row["p"], row["o"]))
-    return graph
+    for predicate in LABEL_PREDICATES:
+        query = f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {values} }} ?s {predicate.n3()} ?o }}"
+        for row in store.select(query):
+            graph.add((row["s"], predicate, row["o"]))
 
 
-def inbound(store: Store, iri: str, page: int = 1) -> tuple[Graph, bool]:
-    """One page of the triples that point at `iri`, with the labels of their subjects, and
-    whether another page follows."""
+def add_inbound(store: Store, iri: str, page: int, graph: Graph) -> tuple[int, bool]:
+    """Add one page of the triples that point at `iri` to `graph`, with the labels of their
+    subjects: how many there were, and whether another page follows."""
     rows = store.select(inbound_query(iri, page))
     more = len(rows) > INBOUND_LIMIT
     rows = rows[:INBOUND_LIMIT]
-    graph = Graph()
     target = URIRef(iri)
     for row in rows:
-        graph.add((URIRef(row["s"]), URIRef(row["p"]), target))
-    graph += labels(store, sorted({URIRef(row["s"]) for row in rows}))
-    return graph, more
+        graph.add((row["s"], row["p"], target))
+    add_labels(store, sorted({row["s"] for row in rows}), graph)
+    return len(rows), more
 
 
 def document_url(iri: str, base_uri: str, page: int = 1) -> URIRef:
@@ -100,10 +96,9 @@ def describe(store: Store, iri: str, base_uri: str = DEFAULT_BASE_URI, page: int
     """The document about an entity (see the module's docstring); page > 1 holds only the
     further triples pointing at it. An empty graph for a page beyond the last."""
     graph = store.construct(describe_query(iri)) if page == 1 else Graph()
-    pointing, more = inbound(store, iri, page)
-    if page > 1 and not len(pointing):
+    pointing, more = add_inbound(store, iri, page, graph)
+    if page > 1 and not pointing:
         return Graph()
-    graph += pointing
     document = document_url(iri, base_uri, page)
     graph.add((document, FOAF.primaryTopic, URIRef(iri)))
     graph.add((document, VOID.inDataset, dataset_iri(base_uri)))
