@@ -231,3 +231,19 @@ def test_the_links_to_an_entity_come_a_page_at_a_time_with_a_link_to_the_next():
     assert (target, URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso"), page_two) in first
     assert not list(second.triples((None, HYDRA.next, None)))
     assert len(describe(store, str(target), page=3)) == 0
+
+
+def test_every_scheme_names_its_top_concepts_and_they_name_it(snapshot):
+    """skos:hasTopConcept and skos:topConceptOf are inverses: the data states both, so a
+    client that reads only a scheme's own triples finds its top concepts."""
+    one_way = snapshot.store.select(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?c ?s WHERE { "
+        "{ ?c skos:topConceptOf ?s FILTER NOT EXISTS { ?s skos:hasTopConcept ?c } } UNION "
+        "{ ?s skos:hasTopConcept ?c FILTER NOT EXISTS { ?c skos:topConceptOf ?s } } }"
+    )
+    assert one_way == []
+    pairs = snapshot.store.select(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?s ?c WHERE { ?s skos:hasTopConcept ?c }"
+    )
+    assert len(pairs) >= 30

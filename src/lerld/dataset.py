@@ -299,22 +299,13 @@ def collection_page(
 
 
 def collection_document(
-    entries: Sequence[Entry],
-    page: int,
-    filters: Filters,
-    base_uri: str,
-    context: Mapping[str, Any],
-    context_url: str,
-    fmt: Format,
-) -> bytes | None:
-    """One page of the collection in an RDF format: the JSON-LD page as is, or its graph in
-    another format, whose links go to that format's pages (a Turtle client that follows
-    hydra:next stays in Turtle). None for a page beyond the last."""
-    document = collection_page(
-        entries, page, filters, base_uri, context, context_url, fmt.extension
-    )
-    if document is None or fmt == JSONLD:
-        return None if document is None else jsonld.dumps(document)
+    document: dict, fmt: Format, context: Mapping[str, Any], context_url: str
+) -> bytes:
+    """A page of the collection (collection_page, made for this format's extension) in an
+    RDF format: the JSON-LD as is, or its graph, whose links go to that format's pages (a
+    Turtle client that follows hydra:next stays in Turtle)."""
+    if fmt == JSONLD:
+        return jsonld.dumps(document)
     graph = Graph().parse(data=jsonld.default_graph(document, {context_url: context}), format="nt")
     return representations.serialize(graph, fmt, context, context_url)
 

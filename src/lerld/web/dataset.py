@@ -99,11 +99,12 @@ def collection(page: int, extension: str | None = None) -> Response:
         abort(400, description=str(e))
     below = cached_value("subclasses", lambda: dataset.subclasses(g.snapshot.store))
     entries = filters.select(index(), below)
-    body = dataset.collection_document(
-        entries, page, filters, base_uri(), g.snapshot.context, context_url(), fmt
+    document = dataset.collection_page(
+        entries, page, filters, base_uri(), g.snapshot.context, context_url(), fmt.extension
     )
-    if body is None:
+    if document is None:
         abort(404, description=f"The collection has {dataset.page_count(len(entries))} page(s).")
+    body = dataset.collection_document(document, fmt, g.snapshot.context, context_url())
     path = f"/entities/{page}" if page > 1 else "/entities"
     return respond(
         Representation(body, fmt),
