@@ -31,6 +31,7 @@ ID = BASE + "id/"
 # Documents that are not about the graph's entities: the dumps would hand a crawler the
 # whole graph at once, which is what this test must not allow.
 NOT_FOLLOWED = (BASE + "dump.", BASE + "sparql")
+FOAF_PRIMARY_TOPIC = URIRef("http://xmlns.com/foaf/0.1/primaryTopic")
 
 
 @dataclass
@@ -247,3 +248,42 @@ def test_every_scheme_names_its_top_concepts_and_they_name_it(snapshot):
         "SELECT ?s ?c WHERE { ?s skos:hasTopConcept ?c }"
     )
     assert len(pairs) >= 30
+
+
+def test_a_client_follows_the_next_pages_of_a_document_over_http(monkeypatch):
+    """With pages of 10, the Employers group's document and its next pages, fetched over
+    HTTP by following hydra:next, hold every triple that points at the group, once."""
+    import lerld.describe
+    from lerld.settings import Settings
+    from lerld.snapshot import build_snapshot
+    from lerld.web import create_app
+    from tests.conftest import REPO
+
+    monkeypatch.setattr(lerld.describe, "INBOUND_LIMIT", 10)
+    settings = Settings(root=REPO)
+    client = create_app(settings, build_snapshot(settings)).test_client()  # its own cache
+    hydra_next = URIRef("http://www.w3.org/ns/hydra/core#next")
+    employers = URIRef(ID + "stakeholder/employers")
+    url, pointing, pages = BASE + "doc/stakeholder/employers", [], 0
+    while url:
+        r = client.get(url[len(BASE) - 1 :], headers={"Accept": "text/turtle"})
+        assert r.status_code == 200 and r.content_type.startswith("text/turtle"), url
+        assert r.headers["Content-Location"] == url[len(BASE) - 1 :].replace(
+            "employers", "employers.ttl", 1
+        )
+        graph = Graph().parse(data=r.data, format="turtle")
+        pointing += [(s, p) for s, p, _ in graph.triples((None, None, employers))]
+        pages += 1
+        following = list(graph.objects(URIRef(url), hydra_next))
+        url = str(following[0]) if following else None
+    rows = client.application.extensions["lerld"].current.store.select(
+        f"SELECT ?s ?p WHERE {{ ?s ?p {employers.n3()} FILTER(isIRI(?s)) }}"
+    )
+    # each page is a document about the group: its foaf:primaryTopic points at it too
+    assert sorted(p for p in pointing if p[1] != FOAF_PRIMARY_TOPIC) == sorted(
+        (r["s"], r["p"]) for r in rows
+    )
+    assert pages == -(-len(rows) // 10) > 3
+    assert client.get(f"/doc/stakeholder/employers?page={pages + 1}").status_code == 404
+    assert client.get("/doc/stakeholder/employers?page=0").status_code == 400
+    assert client.get("/doc/stakeholder/employers.html?page=2").status_code == 404

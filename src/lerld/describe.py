@@ -50,10 +50,11 @@ def describe_query(iri: str, depth: int = BLANK_NODE_DEPTH) -> str:
     return "CONSTRUCT { ?s ?p ?o } WHERE {\n  " + "\n  UNION ".join(branches) + "\n}"
 
 
-def inbound_query(iri: str, page: int = 1, limit: int = INBOUND_LIMIT) -> str:
+def inbound_query(iri: str, page: int = 1) -> str:
     """The things (IRIs) that point at `iri` and how, one page in a fixed order, plus one
     row more to tell whether there is a next page. Blank nodes are left out: no client
     could follow a link to them."""
+    limit = INBOUND_LIMIT
     return (
         f"SELECT ?s ?p WHERE {{ ?s ?p {URIRef(iri).n3()} FILTER(isIRI(?s)) }} "
         f"ORDER BY ?p ?s LIMIT {limit + 1} OFFSET {(page - 1) * limit}"
