@@ -137,3 +137,64 @@ def test_collection_pages_are_json_ld(get, snapshot):
     page = get(BASE + "entities.jsonld")
     graph = jsonld_graph(json.dumps(page), snapshot.context)
     assert len(graph) > len(page["hydra:member"]) * 3
+
+
+def test_the_collection_in_turtle_links_turtle_pages_and_lists_every_entity(live_server, snapshot):
+    """A Turtle client asks /entities for Turtle and follows hydra:next in Turtle: it gets
+    every entity, with the same types as in JSON-LD, and never leaves Turtle."""
+    from rdflib import RDF, Graph, Namespace, URIRef
+
+    hydra = Namespace("http://www.w3.org/ns/hydra/core#")
+    session = requests.Session()
+    url, members, pages = BASE + "entities", set(), 0
+    first = session.get(local(url, live_server.url), headers={"Accept": "text/turtle"}, timeout=30)
+    assert first.headers["Content-Location"] == "/entities.ttl"
+    while url:
+        r = session.get(local(url, live_server.url), headers={"Accept": "text/turtle"}, timeout=30)
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle"), url
+        page = Graph().parse(data=r.content, format="turtle")
+        collection = URIRef(BASE + "entities.ttl")
+        assert (collection, RDF.type, hydra.Collection) in page
+        members |= {str(m) for m in page.objects(collection, hydra.member)}
+        pages += 1
+        following = list(page.objects(None, hydra.next))
+        assert all(
+            str(n).startswith(BASE + "entities/") and str(n).endswith(".ttl") for n in following
+        )
+        url = str(following[0]) if following else None
+    assert pages == dataset.page_count(len(entity_iris(snapshot))) > 1
+    assert sorted(members) == entity_iris(snapshot)
+    ntriples = session.get(live_server.url + "/entities.nt", timeout=30)
+    assert ntriples.headers["Content-Type"].startswith("application/n-triples")
+    assert requests.get(live_server.url + "/entities.html", timeout=30).status_code == 404
+
+
+def test_the_home_page_links_the_description_the_collection_and_the_dumps_in_every_format(
+    live_server,
+):
+    from lerld.formats import DUMP_FORMATS, RDF_FORMATS
+    from tests.support import Page
+
+    home = requests.get(live_server.url + "/", headers={"Accept": "text/html"}, timeout=30)
+    hrefs = set(Page(home.text).links)
+    wanted = {f"/.well-known/void.{f.extension}" for f in RDF_FORMATS}
+    wanted |= {f"/entities.{f.extension}" for f in dataset.COLLECTION_FORMATS}
+    wanted |= {f"/dump.{f.extension}" for f in DUMP_FORMATS}
+    assert wanted <= hrefs
+    for href in sorted(wanted):
+        r = requests.head(live_server.url + href, timeout=60)
+        assert r.status_code == 200, href
+
+
+def test_the_site_has_an_icon(live_server):
+    from tests.support import Page
+
+    r = requests.get(live_server.url + "/favicon.ico", timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"] in (
+        "image/vnd.microsoft.icon",
+        "image/x-icon",
+    )
+    assert r.content[:4] == b"\0\0\1\0"  # an ICO file's header
+    home = requests.get(live_server.url + "/", headers={"Accept": "text/html"}, timeout=30)
+    (icon,) = [e.attrs["href"] for e in Page(home.text).elements if e.attrs.get("rel") == "icon"]
+    assert requests.get(live_server.url + icon, timeout=30).content == r.content

@@ -4,8 +4,10 @@ published entity graph.
 
 What the collection covers: the entities, i.e. every triple of the data/ source graphs
 (ingested credentials included). A member's document also carries the labels of what it
-links to; the labels of things that are not entities (classes of the vocabulary) are
-the only extra triples, and each of them is in the dump."""
+links to, and says what it is about and which dataset it is in (foaf:primaryTopic,
+void:inDataset) and what links to it; the labels of things that are not entities (classes
+of the vocabulary) and the links to entities from things that are not (the vocabulary
+names its creator) are the only other extra triples, and each of them is in the dump."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pytest
 import requests
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import FOAF
 
 from lerld.settings import Settings
 from lerld.snapshot import build_snapshot
@@ -22,6 +25,8 @@ from tests.conftest import INGEST_DAY
 from tests.harvesting import BASE, jsonld_graph, local
 
 HYDRA_COLLECTION = URIRef("http://www.w3.org/ns/hydra/core#collection")
+VOID_IN_DATASET = URIRef("http://rdfs.org/ns/void#inDataset")
+DATASET = URIRef(BASE + ".well-known/void#dataset")
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +74,23 @@ def test_harvest_finds_every_entity_and_the_published_entity_graph(harvest):
     entity_part = Graph()
     entity_part += (t for t in harvested if str(t[0]).startswith(BASE + "id/"))
     assert isomorphic(entity_part, data)
-    extra = [t for t in harvested if not str(t[0]).startswith(BASE + "id/")]
+    # each document also says what it is about and which dataset it belongs to
+    documents = {URIRef(BASE + "doc/" + m[len(BASE + "id/") :]): URIRef(m) for m in members}
+    about = [t for t in harvested if t[0] in documents]
+    assert {(d, FOAF.primaryTopic, e) for d, e in documents.items()} <= set(about)
+    assert all(
+        (t[1], t[2]) in ((FOAF.primaryTopic, documents[t[0]]), (VOID_IN_DATASET, DATASET))
+        for t in about
+    )
+    extra = [
+        t for t in harvested if not str(t[0]).startswith(BASE + "id/") and t[0] not in documents
+    ]
     dump = snapshot.store.construct("CONSTRUCT WHERE { ?s ?p ?o }")
-    assert all(t[1] in LABEL_PREDICATES and t in dump for t in extra)
+    # labels, and links to an entity from things that are not entities (the vocabulary
+    # names its creator): every one of them is in the dump
+    linking = set(documents.values())
+    assert [t for t in extra if not (t[1] in LABEL_PREDICATES or t[2] in linking)] == []
+    assert all(t in dump for t in extra)
 
 
 def test_harvest_includes_the_ingested_credentials(harvest):

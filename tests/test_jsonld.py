@@ -85,7 +85,11 @@ def test_context_is_served_as_json_ld(fetch, snapshot):
 def test_entity_documents_use_the_context_by_url_with_plain_values(client):
     document = json.loads(client.get("/doc/work-stream/employers-issuing-2.jsonld").data)
     assert document["@context"] == CONTEXT_URL
-    (node,) = [n for n in document["@graph"] if n["id"].endswith("employers-issuing-2")]
+    (node,) = [
+        n
+        for n in document["@graph"]
+        if n["id"] == "https://w3id.org/ler/id/work-stream/employers-issuing-2"
+    ]
     assert node["type"] == "WorkStream"
     assert node["position"] == 2  # a JSON number, not "2"
     assert node["modified"] == "2026-11-23"

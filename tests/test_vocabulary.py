@@ -48,6 +48,13 @@ def test_ontology_metadata(ontology):
         OWL.versionInfo,
     ):
         assert ontology.value(ONTOLOGY, predicate) is not None, predicate
+    # FOOPS! and LOV also look for the publication date and how to cite the vocabulary
+    issued = ontology.value(ONTOLOGY, DCTERMS.issued)
+    assert issued is not None and str(issued.datatype) == "http://www.w3.org/2001/XMLSchema#date"
+    assert issued.toPython() <= ontology.value(ONTOLOGY, DCTERMS.modified).toPython()
+    citation = english(ontology, ONTOLOGY, DCTERMS.bibliographicCitation)
+    assert citation and str(ontology.value(ONTOLOGY, OWL.versionIRI)) in str(citation[0])
+    assert ontology.value(ONTOLOGY, DCTERMS.publisher) is not None
     version = str(ontology.value(ONTOLOGY, OWL.versionInfo))
     assert ontology.value(ONTOLOGY, OWL.versionIRI) == URIRef(f"https://w3id.org/ler/ns/{version}")
     assert str(ontology.value(ONTOLOGY, VANN.preferredNamespacePrefix)) == "ler"

@@ -3,14 +3,17 @@ negotiation like every document, the counts, partitions, dumps and services it s
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pyshacl
 import pytest
 import requests
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, FOAF
 
 from lerld.formats import DUMP_FORMATS, RDF_FORMATS
-from lerld.terms import LER
+from lerld.terms import LER, SH
 from tests.harvesting import BASE, jsonld_graph, local
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -125,3 +128,47 @@ def test_the_vocabularies_we_name_resolve_here(void, live_server, sources):
         live_server.url + "/ns/alignment", headers={"Accept": "text/html"}, timeout=30
     )
     assert page.status_code == 200 and 'id="Organization"' in page.text
+
+
+DCAT_AP_SHAPES = (
+    Path(__file__).resolve().parent / "standards" / "dcat-ap" / "dcat-ap-SHACL-3.0.0.ttl"
+)
+
+
+def test_the_description_passes_the_dcat_ap_3_shapes(void):
+    """What European and national data portals harvest: DCAT-AP 3.0's own SHACL shapes,
+    with RDFS inference, find nothing to report, and VoID is still there."""
+    shapes = Graph().parse(DCAT_AP_SHAPES, format="turtle")
+    conforms, report, text = pyshacl.validate(
+        void, shacl_graph=shapes, inference="rdfs", allow_warnings=False
+    )
+    assert conforms, text
+    assert not list(report.subjects(RDF.type, SH.ValidationResult)), text
+    assert (DATASET, RDF.type, VOID.Dataset) in void
+    catalog = next(void.subjects(RDF.type, DCAT.Catalog))
+    assert (catalog, DCAT.dataset, DATASET) in void
+    assert set(void.objects(catalog, DCAT.service)) == set(
+        void.subjects(RDF.type, DCAT.DataService)
+    )
+
+
+def test_the_shapes_do_find_what_dcat_ap_forbids(void):
+    """The check above can fail: the same shapes reject the description once its media
+    types are untyped strings, as a plain DCAT description might give them."""
+    broken = Graph() + void
+    for distribution, media_type in list(broken.subject_objects(DCAT.mediaType)):
+        broken.remove((distribution, DCAT.mediaType, media_type))
+        broken.add((distribution, DCAT.mediaType, Literal("text/turtle")))
+    shapes = Graph().parse(DCAT_AP_SHAPES, format="turtle")
+    conforms, _, _ = pyshacl.validate(broken, shacl_graph=shapes, inference="rdfs")
+    assert not conforms
+
+
+def test_every_entity_document_names_its_dataset(live_server):
+    r = requests.get(
+        live_server.url + "/id/stakeholder/employers", headers={"Accept": "text/turtle"}, timeout=30
+    )
+    graph = Graph().parse(data=r.content, format="turtle")
+    document = URIRef(BASE + "doc/stakeholder/employers")
+    assert (document, VOID.inDataset, DATASET) in graph
+    assert (document, FOAF.primaryTopic, URIRef(BASE + "id/stakeholder/employers")) in graph

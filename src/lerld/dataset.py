@@ -21,10 +21,10 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS
+from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from lerld import jsonld, representations
-from lerld.formats import DUMP_FORMATS, JSONLD, NTRIPLES, NTRIPLES_GZIP, Format
+from lerld.formats import DUMP_FORMATS, JSONLD, NTRIPLES, NTRIPLES_GZIP, RDF_FORMATS, Format
 from lerld.stores import Store
 from lerld.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER, PREFIXES
 
@@ -34,6 +34,8 @@ IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
 VOID_PATH = ".well-known/void"
 COLLECTION_PATH = "entities.jsonld"
+# The collection in every RDF format, JSON-LD first (what `Accept: */*` gets).
+COLLECTION_FORMATS = (JSONLD, *(f for f in RDF_FORMATS if f != JSONLD))
 PAGE_SIZE = 100
 # The sitemaps protocol's limit of URLs per sitemap file; more entities get a sitemap index.
 SITEMAP_LIMIT = 50_000
@@ -192,8 +194,9 @@ def expand_curie(value: str) -> str:
     return value
 
 
-def page_url(base_uri: str, page: int, filters: Filters) -> str:
-    path = COLLECTION_PATH if page == 1 else f"entities/{page}.jsonld"
+def page_url(base_uri: str, page: int, filters: Filters, extension: str = "jsonld") -> str:
+    """A page of the collection in one format: each format's pages link to that format's."""
+    path = f"entities.{extension}" if page == 1 else f"entities/{page}.{extension}"
     return base_uri + path + filters.query()
 
 
@@ -262,41 +265,59 @@ def collection_page(
     base_uri: str,
     context: Mapping[str, Any],
     context_url: str,
+    extension: str = "jsonld",
 ) -> dict | None:
     """One page of the (filtered) collection as JSON-LD; None for a page beyond the last.
 
     Every page is the hydra:Collection with its hydra:totalItems, this page's members and a
     hydra:PartialCollectionView with first / previous / next / last links; the search
-    template tells clients how to filter."""
+    template tells clients how to filter. The collection's and pages' IRIs are those of
+    the format `extension` names (see collection_document)."""
     last = page_count(len(entries))
     if not 1 <= page <= last:
         return None
+
+    def url(number: int) -> str:
+        return page_url(base_uri, number, filters, extension)
+
     view: dict[str, Any] = {
-        "@id": page_url(base_uri, page, filters),
+        "@id": url(page),
         "@type": "hydra:PartialCollectionView",
-        "hydra:first": {"@id": page_url(base_uri, 1, filters)},
-        "hydra:last": {"@id": page_url(base_uri, last, filters)},
+        "hydra:first": {"@id": url(1)},
+        "hydra:last": {"@id": url(last)},
     }
     if page > 1:
-        view["hydra:previous"] = {"@id": page_url(base_uri, page - 1, filters)}
+        view["hydra:previous"] = {"@id": url(page - 1)}
     if page < last:
-        view["hydra:next"] = {"@id": page_url(base_uri, page + 1, filters)}
+        view["hydra:next"] = {"@id": url(page + 1)}
     chunk = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return {
         "@context": collection_context(context_url),
-        "@id": base_uri + COLLECTION_PATH + filters.query(),
+        "@id": url(1),
         "@type": "hydra:Collection",
         "hydra:totalItems": len(entries),
         "hydra:view": view,
-        "hydra:search": search_template(base_uri),
+        "hydra:search": search_template(base_uri, extension),
         "hydra:member": [member(e, context) for e in chunk],
     }
 
 
-def search_template(base_uri: str) -> dict:
+def collection_document(
+    document: dict, fmt: Format, context: Mapping[str, Any], context_url: str
+) -> bytes:
+    """A page of the collection (collection_page, made for this format's extension) in an
+    RDF format: the JSON-LD as is, or its graph, whose links go to that format's pages (a
+    Turtle client that follows hydra:next stays in Turtle)."""
+    if fmt == JSONLD:
+        return jsonld.dumps(document)
+    graph = Graph().parse(data=jsonld.default_graph(document, {context_url: context}), format="nt")
+    return representations.serialize(graph, fmt, context, context_url)
+
+
+def search_template(base_uri: str, extension: str = "jsonld") -> dict:
     return {
         "@type": "hydra:IriTemplate",
-        "hydra:template": base_uri + COLLECTION_PATH + "{?type,since}",
+        "hydra:template": f"{base_uri}entities.{extension}{{?type,since}}",
         "hydra:variableRepresentation": {"@id": str(HYDRA.BasicRepresentation)},
         "hydra:mapping": [
             {
@@ -472,14 +493,25 @@ def void_graph(store: Store, base_uri: str, index: Sequence[Entry], modified: da
         add((distribution, DCAT.accessURL, url))
         add((distribution, DCTERMS.license, graph.value(dataset, DCTERMS.license)))
         rdf = NTRIPLES if fmt == NTRIPLES_GZIP else fmt
-        add((distribution, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + rdf.media_type)))
+        add((distribution, DCAT.mediaType, media_type(graph, rdf)))
         if fmt == NTRIPLES_GZIP:
-            add((distribution, DCAT.compressFormat, URIRef(IANA_MEDIA_TYPES + fmt.media_type)))
+            add((distribution, DCAT.compressFormat, media_type(graph, fmt)))
     for entry in index:
         if str(EXAMPLE_CLASS) in entry.types:
             add((dataset, VOID.exampleResource, URIRef(entry.iri)))
     _add_labels(store, graph)
+    for agent in set(graph.subjects(RDF.type, FOAF.Agent)):  # DCAT-AP names agents by foaf:name
+        for predicate in LABEL_PREDICATES:
+            for name in graph.objects(agent, predicate):
+                add((agent, FOAF.name, name))
     return graph
+
+
+def media_type(graph: Graph, fmt: Format) -> URIRef:
+    """A format's media type as the IANA register's IRI, typed dcterms:MediaType (DCAT-AP)."""
+    iri = URIRef(IANA_MEDIA_TYPES + fmt.media_type)
+    graph.add((iri, RDF.type, DCTERMS.MediaType))
+    return iri
 
 
 def _slug(iri: str) -> str:

@@ -1,7 +1,8 @@
 """The dataset for harvesters: the dumps (/dump.ttl, /dump.nt, /dump.nt.gz, /dump.jsonld),
 its VoID + DCAT description (/.well-known/void, by content negotiation or extension), the
-Hydra collection of every entity (/entities.jsonld, /entities/<n>.jsonld, with ?type= and
-?since= filters), the sitemap (/sitemap.xml) and /robots.txt.
+Hydra collection of every entity (/entities, /entities/<n>, by content negotiation or
+extension in every RDF format, with ?type= and ?since= filters), the sitemap
+(/sitemap.xml) and /robots.txt.
 
 Everything is computed once per snapshot (snapshots are immutable) except filtered
 collection pages, which are cut from the cached entity index.
@@ -12,10 +13,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, g, request
 
 from lerld import dataset
-from lerld.formats import DUMP_FORMATS, JSONLD, SITEMAP, TEXT, by_extension
-from lerld.jsonld import dumps
+from lerld.formats import DUMP_FORMATS, SITEMAP, TEXT, by_extension
 from lerld.web import pages
-from lerld.web.http import Representation, cached, context_url, graph_document, respond
+from lerld.web.http import (
+    Representation,
+    cached,
+    choose_format,
+    context_url,
+    graph_document,
+    respond,
+)
 from lerld.web.linkeddata import base_uri, named_format
 
 blueprint = Blueprint("dataset", __name__)
@@ -77,7 +84,15 @@ def dump(extension: str) -> Response:
     return response
 
 
-def collection(page: int) -> Response:
+def collection(page: int, extension: str | None = None) -> Response:
+    """A page of the collection, in the format of its extension or by negotiation (JSON-LD
+    first: the collection began as JSON-LD)."""
+    fmt = choose_format(
+        by_extension(extension, dataset.COLLECTION_FORMATS) if extension else None,
+        dataset.COLLECTION_FORMATS,
+    )
+    if extension and fmt.extension != extension:
+        abort(404)
     try:
         filters = dataset.Filters.parse(request.args.get("type"), request.args.get("since"))
     except dataset.BadFilter as e:
@@ -85,30 +100,34 @@ def collection(page: int) -> Response:
     below = cached_value("subclasses", lambda: dataset.subclasses(g.snapshot.store))
     entries = filters.select(index(), below)
     document = dataset.collection_page(
-        entries, page, filters, base_uri(), g.snapshot.context, context_url()
+        entries, page, filters, base_uri(), g.snapshot.context, context_url(), fmt.extension
     )
     if document is None:
         abort(404, description=f"The collection has {dataset.page_count(len(entries))} page(s).")
+    body = dataset.collection_document(document, fmt, g.snapshot.context, context_url())
     path = f"/entities/{page}" if page > 1 else "/entities"
     return respond(
-        Representation(dumps(document), JSONLD),
+        Representation(body, fmt),
         path,
-        formats=(JSONLD,),
-        negotiated=False,
+        formats=dataset.COLLECTION_FORMATS,
+        negotiated=extension is None,
         context_url=context_url(),
+        query=filters.query(),
     )
 
 
-@blueprint.get("/" + dataset.COLLECTION_PATH)
-def collection_first_page() -> Response:
-    return collection(1)
+@blueprint.get("/entities")
+@blueprint.get("/entities.<extension>")
+def collection_first_page(extension: str | None = None) -> Response:
+    return collection(1, extension)
 
 
-@blueprint.get("/entities/<int:page>.jsonld")
-def collection_page(page: int) -> Response:
-    if page < 2:  # page 1 is /entities.jsonld: one URL per page
+@blueprint.get("/entities/<int:page>")
+@blueprint.get("/entities/<int:page>.<extension>")
+def collection_page(page: int, extension: str | None = None) -> Response:
+    if page < 2:  # page 1 is /entities: one URL per page
         abort(404)
-    return collection(page)
+    return collection(page, extension)
 
 
 def sitemaps() -> dict[str, bytes]:

@@ -98,20 +98,24 @@ def respond(
     formats: Sequence[Format] = DOCUMENT_FORMATS,
     negotiated: bool = True,
     context_url: str | None = None,
+    query: str = "",
 ) -> Response:
-    """A document response: Content-Type, ETag, Last-Modified, alternates, conditional 304."""
+    """A document response: Content-Type, ETag, Last-Modified, alternates, conditional 304.
+    `query` is the query string of every URL of the document (a page of a paged one)."""
     fmt = representation.fmt
     response = Response(representation.body, content_type=fmt.content_type)
     response.set_etag(representation.etag)
     response.last_modified = g.snapshot.modified
     links = [
-        (f"{document_path}.{f.extension}", "alternate", f.media_type) for f in formats if f != fmt
+        (f"{document_path}.{f.extension}{query}", "alternate", f.media_type)
+        for f in formats
+        if f != fmt
     ]
     if context_url and fmt.key == "jsonld":
         links.append((context_url, JSONLD_CONTEXT_REL, "application/ld+json"))
     response.headers["Link"] = link_header(links)
     if negotiated:
-        response.headers["Content-Location"] = f"{document_path}.{fmt.extension}"
+        response.headers["Content-Location"] = f"{document_path}.{fmt.extension}{query}"
     return response.make_conditional(request)
 
 
@@ -125,10 +129,13 @@ def graph_document(
     explicit: Format | None,
     graph: Callable[[], Graph],
     page: Callable[[Graph], str],
+    query: str = "",
+    formats: Sequence[Format] = DOCUMENT_FORMATS,
 ) -> Response:
     """A document whose every representation comes from one graph: HTML is page(graph), the
-    RDF formats serialize it. Rendered once per snapshot and format."""
-    fmt = choose_format(explicit)
+    RDF formats serialize it. Rendered once per snapshot, format and `query` (the query
+    string of a page of a paged document)."""
+    fmt = choose_format(explicit, formats)
 
     def render() -> Representation:
         data = graph()
@@ -139,9 +146,11 @@ def graph_document(
         )
 
     return respond(
-        cached((path, fmt.key), render),
+        cached((path + query, fmt.key), render),
         path,
+        formats=formats,
         negotiated=explicit is None,
+        query=query,
         context_url=context_url(),
     )
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, current_app, g, redirect
+from flask import Blueprint, Response, abort, current_app, g, redirect, request
 from rdflib import Graph
 
 from lerld import describe
-from lerld.formats import JSONLD, Format, split_extension
+from lerld.formats import JSONLD, RDF_FORMATS, Format, split_extension
 from lerld.jsonld import dumps
 from lerld.snapshot import graph_name
 from lerld.terms import is_entity_path
@@ -46,11 +46,28 @@ def thing(rest: str) -> Response:
 def document(rest: str) -> Response:
     stem, explicit = split_extension(rest)
     iri = entity_iri(stem)
+    page = request.args.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        abort(400, description=f"page must be a whole number from 1: {page!r}")
+    if int(page) == 1:
+        return graph_document(
+            f"/doc/{stem}",
+            explicit,
+            lambda: describe.describe(g.snapshot.store, iri, base_uri()),
+            lambda graph: pages.entity_page(iri, graph),
+        )
+    # a further page of the triples that point at the entity: RDF only (the HTML page
+    # lists what links here its own way)
+    graph = describe.describe(g.snapshot.store, iri, base_uri(), int(page))
+    if not len(graph) or (explicit is not None and explicit not in RDF_FORMATS):
+        abort(404, description=f"There is no page {page} of the links to {iri} in this format.")
     return graph_document(
         f"/doc/{stem}",
         explicit,
-        lambda: describe.describe(g.snapshot.store, iri),
-        lambda graph: pages.entity_page(iri, graph),
+        lambda: graph,
+        lambda graph: "",
+        query=f"?page={page}",
+        formats=RDF_FORMATS,
     )
 
 

@@ -13,8 +13,8 @@ from flask import Blueprint, Flask, Response, abort, current_app, g, render_temp
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from werkzeug.routing import Map
 
-from lerld import describe, vocabdoc
-from lerld.formats import DOCUMENT_FORMATS, split_extension
+from lerld import dataset, describe, vocabdoc
+from lerld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS, split_extension
 from lerld.sources import source_of
 from lerld.terms import LABEL_PREDICATES, shorten
 from lerld.web import pagedata
@@ -205,12 +205,33 @@ def catalogue_page(catalogue: pagedata.Catalogue, graph: Graph) -> str:
         title=view.title,
         view=view,
         alternates=alternates(document_path()),
+        data_links=data_links() if catalogue.name == "index" else [],
         structured_data=(
             [catalogue_data(view, catalogue.schema_type), home_dataset()]
             if catalogue.name == "index"
             else catalogue_data(view, catalogue.schema_type)
         ),
     )
+
+
+def data_links() -> list[dict]:
+    """What the home page offers machines: the dataset's description, its dumps and its
+    collection of every entity, each in every format, and the SPARQL endpoint."""
+
+    def row(title: str, path: str, formats) -> dict:
+        links = [
+            {"label": f.label, "href": f"{path}.{f.extension}", "type": f.media_type}
+            for f in formats
+        ]
+        return {"title": title, "href": path, "links": links}
+
+    rows = [
+        row("Dataset description (VoID, DCAT-AP)", "/" + dataset.VOID_PATH, RDF_FORMATS),
+        row("Every entity, 100 a page (Hydra collection)", "/entities", dataset.COLLECTION_FORMATS),
+        row("The whole graph (dumps)", "/dump", DUMP_FORMATS),
+    ]
+    rows[-1]["href"] = None  # a dump is a file per format: no negotiated URL
+    return rows
 
 
 def home_dataset() -> dict:
@@ -301,6 +322,12 @@ def shapes_page(path: str, graph: Graph) -> str:
 
 
 # --- every page ------------------------------------------------------------------------
+
+
+@blueprint.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon, where browsers look for it (every page names it too)."""
+    return current_app.send_static_file("favicon.ico")
 
 
 def served(url_map: Map, path: str) -> bool:
