@@ -22,8 +22,9 @@ from rdflib.compare import isomorphic
 import lerld
 from lerld import describe
 from lerld.build import file_for, write
-from lerld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS
+from lerld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS, alternate_relation
 from tests import test_linkeddata as dereferencing  # the same tests, on the static site
+from tests.accept_headers import ROWS, SAME
 from tests.conftest import REPO
 from tests.support import free_port, lerld_command, server
 from tests.test_linkeddata import Answer, entity_paths, parse
@@ -289,7 +290,7 @@ def test_with_rules_negotiates_one_named_type(with_rules, fmt):
     assert "Content-Location" in r.headers["Access-Control-Expose-Headers"]
     for other in DOCUMENT_FORMATS:
         assert (
-            f'</doc/stakeholder/employers.{other.extension}>; rel="alternate"; '
+            f'</doc/stakeholder/employers.{other.extension}>; rel="{alternate_relation(other)}"; '
             f'type="{other.media_type}"' in r.headers["Link"]
         )
     # /ns and /map are negotiated beside directories of the same name (ns/alignment.ttl)
@@ -310,3 +311,16 @@ def test_with_rules_serves_the_dumps_as_they_are(with_rules):
 def test_with_rules_keeps_the_build_files_to_itself(with_rules):
     for path in ["/.htaccess", "/.lerld-build", "/.nginx/server.conf", "/.nginx/http.conf"]:
         assert requests.get(with_rules.url + path, timeout=30).status_code in (403, 404), path
+
+
+STATIC_ROWS = [row for row in ROWS if row.static is not None and row.path != "/sparql"]
+
+
+@pytest.mark.parametrize("row", STATIC_ROWS, ids=lambda row: row.id)
+def test_with_rules_negotiates_real_world_accept_headers(with_rules, row):
+    """tests/accept_headers.py under nginx and Apache: what the rules can do (the first
+    document format the header names, with any parameters)."""
+    r = requests.get(with_rules.url + row.path, headers={"Accept": row.accept}, timeout=30)
+    expected = row.expected if row.static == SAME else row.static
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].split(";")[0] == expected

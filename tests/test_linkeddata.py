@@ -10,7 +10,7 @@ import requests
 from rdflib.compare import isomorphic
 
 from lerld import describe
-from lerld.formats import DOCUMENT_FORMATS, RDF_FORMATS
+from lerld.formats import DOCUMENT_FORMATS, RDF_FORMATS, alternate_relation
 from tests.support import Answer, parse
 
 EMPLOYERS = "/id/stakeholder/employers"
@@ -44,8 +44,8 @@ def test_conneg_by_accept(fetch, fmt):
     for other in DOCUMENT_FORMATS:
         if other != fmt:
             assert (
-                f'</doc/stakeholder/employers.{other.extension}>; rel="alternate"; type="{other.media_type}"'
-                in links
+                f'</doc/stakeholder/employers.{other.extension}>; rel="{alternate_relation(other)}"; '
+                f'type="{other.media_type}"' in links
             )
     if fmt.key == "jsonld":
         assert (

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from lerld.errors import LerldError
-from lerld.formats import DOCUMENT_FORMATS, SITE_FORMATS
+from lerld.formats import DOCUMENT_FORMATS, SITE_FORMATS, Format, alternate_relation
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -177,18 +177,33 @@ def _alternation(values) -> str:
     return "|".join(re.escape(v) for v in values)
 
 
+def first_named(fmt: Format, space: str = r"\s") -> str:
+    """A case-insensitive regular expression (PCRE, as nginx and Apache have) matching an
+    Accept header whose first element that names a document format names this one, with
+    any parameters (charset, profile): a static server cannot weigh q-values, so the
+    type a client names first is taken as the one it prefers. `space` is how the server's
+    configuration can write optional white space."""
+
+    def names(formats) -> str:
+        return _alternation(t for f in formats for t in (f.media_type, *f.aliases))
+
+    element_end = f"{space}*(;|,|$)"
+    other = f"(?!{space}*({names(DOCUMENT_FORMATS)}){element_end})[^,]*,"
+    return f"^({other})*{space}*({names([fmt])}){element_end}"
+
+
 def nginx_rules(site: Site) -> dict[str, str]:
     types = _types(site)
     by_type: dict[str, list[str]] = {}
     for extension, media_type in types.items():
         by_type.setdefault(media_type, []).append(extension)
+    blank = "[ \t]"  # a space or a tab, written as such in the map
     negotiation = "\n".join(
-        f'    "~*({_alternation((f.media_type, *f.aliases))})" {f.extension};'
-        for f in DOCUMENT_FORMATS
+        f'    "~*{first_named(f, blank)}" {f.extension};' for f in DOCUMENT_FORMATS
     )
     extensions = "|".join(f.extension for f in DOCUMENT_FORMATS)
     link = ", ".join(
-        f'<$lerld_stem.{f.extension}>; rel=\\"alternate\\"; type=\\"{f.media_type}\\"'
+        f'<$lerld_stem.{f.extension}>; rel=\\"{alternate_relation(f)}\\"; type=\\"{f.media_type}\\"'
         for f in DOCUMENT_FORMATS
     )
     http = (
@@ -219,7 +234,7 @@ def apache_rules(site: Site) -> str:
     for fmt in DOCUMENT_FORMATS:
         negotiation += [
             "RewriteCond %{REQUEST_FILENAME} !-f",
-            f"RewriteCond %{{HTTP_ACCEPT}} ({_alternation((fmt.media_type, *fmt.aliases))}) [NC]",
+            f"RewriteCond %{{HTTP_ACCEPT}} {first_named(fmt)} [NC]",
             f"RewriteCond %{{REQUEST_FILENAME}}.{fmt.extension} -f",
             f"RewriteRule ^(.+)$ $1.{fmt.extension} [L]",
         ]
@@ -241,7 +256,8 @@ def apache_rules(site: Site) -> str:
                 f"RemoveEncoding .{fmt.extension.rsplit('.', 1)[-1]}",
             ]
     link = ", ".join(
-        f'<%{{LERLD_STEM}}e.{f.extension}>; rel=\\"alternate\\"; type=\\"{f.media_type}\\"'
+        f'<%{{LERLD_STEM}}e.{f.extension}>; rel=\\"{alternate_relation(f)}\\"; '
+        f'type=\\"{f.media_type}\\"'
         for f in DOCUMENT_FORMATS
     )
     return (

@@ -8,6 +8,7 @@ import ctypes
 import math
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +21,13 @@ from lerld.errors import (
     StoreRefused,
     StoreUnavailable,
 )
-from lerld.settings import DEFAULT_EDIT_URL, INFERENCE_MODES, Settings, check_edit_url
+from lerld.settings import (
+    DEFAULT_EDIT_URL,
+    INFERENCE_MODES,
+    Settings,
+    check_edit_url,
+    check_public_url,
+)
 from lerld.sources import load_sources
 from lerld.terms import DEFAULT_BASE_URI
 from lerld.validation import SEVERITIES, validate
@@ -109,6 +116,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         root=args.root,
         inference=args.inference,
         base_uri=args.base_uri,
+        public_url=args.public_url,
         store_path=args.store_path,
         host=args.host,
         port=args.port,
@@ -262,7 +270,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from lerld.snapshot import build_snapshot
     from lerld.web import create_app
 
-    settings = Settings(root=args.root, base_uri=args.base_uri)
+    settings = Settings(root=args.root, base_uri=args.base_uri, public_url=args.public_url)
     try:
         snapshot = build_snapshot(settings)
     except InvalidData as e:
@@ -298,11 +306,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK if not result.rejected else EXIT_INVALID
 
 
-def edit_url_template(value: str) -> str:
-    try:
-        return check_edit_url(value)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from e
+def checked(check: Callable[[str], str]) -> Callable[[str], str]:
+    """An argparse type from one of the settings' checks: its ValueError is the flag's error."""
+
+    def convert(value: str) -> str:
+        try:
+            return check(value)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from e
+
+    return convert
+
+
+edit_url_template = checked(check_edit_url)
+public_url = checked(check_public_url)
 
 
 def add_source_options(command: argparse.ArgumentParser) -> None:
@@ -458,6 +475,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=8080, help="port to listen on (default: 8080)"
     )
     serve_cmd.add_argument(
+        "--public-url",
+        type=public_url,
+        default=None,
+        help="the URL this server is reached at when it is not the base URI (a mirror, staging, "
+        "localhost): JSON-LD names its context under it (default: the base URI)",
+    )
+    serve_cmd.add_argument(
         "--base-uri",
         default=DEFAULT_BASE_URI,
         help=f"the IRIs this server answers for (default: {DEFAULT_BASE_URI})",
@@ -541,6 +565,13 @@ def build_parser() -> argparse.ArgumentParser:
         "build", help="write the whole site as static files, with nginx and Apache rules"
     )
     build_cmd.add_argument("out", type=Path, help="output directory (new, or an earlier build)")
+    build_cmd.add_argument(
+        "--public-url",
+        type=public_url,
+        default=None,
+        help="the URL the site is reached at when it is not the base URI (a mirror, staging, "
+        "localhost): JSON-LD names its context under it (default: the base URI)",
+    )
     build_cmd.add_argument(
         "--base-uri",
         default=DEFAULT_BASE_URI,

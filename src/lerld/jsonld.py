@@ -12,6 +12,7 @@ from pyld import jsonld
 from rdflib import Graph
 
 from lerld.errors import RejectedDocument, UnknownContext
+from lerld.formats import DEFAULT_FORM, JsonLdForm
 
 CONTEXT_PATH = "ns/context.jsonld"
 
@@ -80,7 +81,34 @@ def compact(graph: Graph, context: Mapping[str, Any], context_url: str) -> dict:
     return compacted
 
 
-def dumps(document: Mapping[str, Any]) -> bytes:
+def reshape(document: Any, form: JsonLdForm, context: Mapping[str, Any], context_url: str) -> Any:
+    """A JSON-LD document in another form: expanded, flattened, or compacted (flattened or
+    not) with the document's own @context, or lerld's (by URL) when it has none. A URL
+    stays a URL: the context is never inlined. Nothing is fetched: lerld's context is given.
+    A document already in the form asked is returned as it is."""
+    own = document.get("@context") if isinstance(document, dict) else None
+    if form == DEFAULT_FORM and own is not None:
+        return document
+    documents = {context_url: context}
+    if not form.compacted:
+        flattening = form.flattened
+        return _process(
+            lambda doc, options: (
+                jsonld.flatten(doc, None, options) if flattening else jsonld.expand(doc, options)
+            ),
+            document,
+            documents,
+        )
+    with_context = own or context_url
+    operation = jsonld.flatten if form.flattened else jsonld.compact
+    shaped = _process(
+        lambda doc, options: operation(doc, with_context, options), document, documents
+    )
+    shaped["@context"] = with_context
+    return shaped
+
+
+def dumps(document: Any) -> bytes:
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False).encode("utf-8")
 
 

@@ -22,6 +22,13 @@ def check_edit_url(template: str) -> str:
     return template
 
 
+def check_public_url(url: str) -> str:
+    """A public URL is an http(s) URL of a directory: it ends with '/'."""
+    if not url.startswith(("https://", "http://")) or not url.endswith("/"):
+        raise ValueError(f"the public URL must be an http(s) URL ending with '/', not {url!r}")
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the sources are, how to validate them, and how to publish them."""
@@ -52,12 +59,18 @@ class Settings:
     # Where a page's "suggest an edit" link goes: {path} is the entity's source file in the
     # project (data/organizations.ttl); point it at the repository that holds your data.
     edit_url: str = DEFAULT_EDIT_URL
+    # The URL this deployment is reached at when it is not the base URI (a mirror, a
+    # staging host, an intranet, a local server): JSON-LD names its context under it, so
+    # that a JSON-LD processor fetches the context from this server.
+    public_url: str | None = None
 
     def __post_init__(self) -> None:
         if self.inference not in INFERENCE_MODES:
             raise ValueError(f"inference must be one of {', '.join(INFERENCE_MODES)}")
         if not self.base_uri.endswith("/"):
             raise ValueError("the base URI must end with '/'")
+        if self.public_url is not None:
+            check_public_url(self.public_url)
         check_edit_url(self.edit_url)
         if self.sparql_timeout <= 0 or min(self.sparql_max_rows, self.sparql_max_body) < 1:
             raise ValueError("SPARQL limits must be positive")
@@ -67,6 +80,12 @@ class Settings:
             raise ValueError("the SPARQL answer cache cannot be negative")
         if self.sparql_processes < 1:
             raise ValueError("the SPARQL endpoint needs at least one query process")
+
+    @property
+    def served_base(self) -> str:
+        """Where this deployment's documents are fetched from: the public URL, else the
+        base URI (a deployment at its canonical base)."""
+        return self.public_url or self.base_uri
 
     @property
     def ontology_dir(self) -> Path:

@@ -4,6 +4,7 @@ requests, CORS and security headers, and the error responses (404, 406, 405, 503
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import uuid
 from collections.abc import Callable, Sequence
@@ -14,7 +15,7 @@ from rdflib import Graph
 from werkzeug.exceptions import HTTPException, NotAcceptable
 from werkzeug.http import HTTP_STATUS_CODES
 
-from lerld import representations
+from lerld import jsonld, representations
 from lerld.errors import (
     LerldError,
     MalformedQuery,
@@ -25,7 +26,15 @@ from lerld.errors import (
     StoreUnavailable,
     UnknownQuery,
 )
-from lerld.formats import DOCUMENT_FORMATS, HTML, Format, negotiate
+from lerld.formats import (
+    DOCUMENT_FORMATS,
+    HTML,
+    JSONLD,
+    Format,
+    alternate_relation,
+    jsonld_form,
+    negotiate,
+)
 from lerld.jsonld import CONTEXT_PATH
 
 CONTENT_SECURITY_POLICY = (
@@ -63,10 +72,20 @@ class Representation:
 
     body: bytes
     fmt: Format
+    # The JSON-LD profile of a form other than the default (compacted), for Content-Type.
+    profile: str | None = None
+
+    @property
+    def content_type(self) -> str:
+        if self.profile is None:
+            return self.fmt.content_type
+        return f'{self.fmt.media_type}; profile="{self.profile}"; charset={self.fmt.charset}'
 
     @property
     def etag(self) -> str:
-        return hashlib.sha256(self.body).hexdigest()[:32]
+        # the same bytes in another form's Content-Type are another representation
+        label = self.profile.encode() if self.profile else b""
+        return hashlib.sha256(self.body + label).hexdigest()[:32]
 
 
 def cached(key: tuple, render: Callable[[], Representation]) -> Representation:
@@ -88,6 +107,28 @@ def choose_format(explicit: Format | None, formats: Sequence[Format] = DOCUMENT_
     return fmt
 
 
+def in_asked_form(
+    representation: Representation, context_url: str, keep: bool = True
+) -> Representation:
+    """A JSON-LD representation in the form the Accept header's profile names (expanded,
+    flattened...); any other representation, or one asked in no form, as it is. With
+    `keep`, the reshaped document is kept for the snapshot (a document's, not a query's)."""
+    form = jsonld_form(request.headers.get("Accept"))
+    if representation.fmt != JSONLD or form is None:
+        return representation
+
+    def render() -> Representation:
+        document = json.loads(representation.body)
+        reshaped = jsonld.reshape(document, form, g.snapshot.context, context_url)
+        if reshaped is document:
+            return representation
+        return Representation(jsonld.dumps(reshaped), JSONLD, form.profile)
+
+    if not keep:
+        return render()
+    return cached(("jsonld-form", form.key, representation.etag), render)
+
+
 def link_header(links: Sequence[tuple[str, str, str]]) -> str:
     return ", ".join(f'<{url}>; rel="{rel}"; type="{media_type}"' for url, rel, media_type in links)
 
@@ -101,27 +142,33 @@ def respond(
     query: str = "",
 ) -> Response:
     """A document response: Content-Type, ETag, Last-Modified, alternates, conditional 304.
-    `query` is the query string of every URL of the document (a page of a paged one)."""
+    `query` is the query string of every URL of the document (a page of a paged one).
+    A JSON-LD document with lerld's context (`context_url`) comes in the form the client's
+    profile asks for."""
+    if context_url:
+        representation = in_asked_form(representation, context_url)
     fmt = representation.fmt
-    response = Response(representation.body, content_type=fmt.content_type)
+    response = Response(representation.body, content_type=representation.content_type)
     response.set_etag(representation.etag)
     response.last_modified = g.snapshot.modified
     links = [
-        (f"{document_path}.{f.extension}{query}", "alternate", f.media_type)
+        (f"{document_path}.{f.extension}{query}", alternate_relation(f), f.media_type)
         for f in formats
         if f != fmt
     ]
     if context_url and fmt.key == "jsonld":
         links.append((context_url, JSONLD_CONTEXT_REL, "application/ld+json"))
     response.headers["Link"] = link_header(links)
-    if negotiated:
+    # the file of the extension holds the default form only
+    if negotiated and representation.profile is None:
         response.headers["Content-Location"] = f"{document_path}.{fmt.extension}{query}"
     return response.make_conditional(request)
 
 
 def context_url() -> str:
-    """The URL of lerld's JSON-LD context, under the base URI."""
-    return current_app.config["LERLD_SETTINGS"].base_uri + CONTEXT_PATH
+    """The URL of lerld's JSON-LD context: under the base URI, or under the public URL of a
+    deployment that is not at its base URI (so that it resolves from the serving host)."""
+    return current_app.config["LERLD_SETTINGS"].served_base + CONTEXT_PATH
 
 
 def graph_document(

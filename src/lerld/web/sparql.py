@@ -33,7 +33,6 @@ from lerld.formats import (
     by_name,
     negotiate,
 )
-from lerld.jsonld import CONTEXT_PATH
 from lerld.results import BOOLEAN, GRAPH, Answer, AnswerCache, Formats, Term, read_json
 from lerld.settings import Settings
 from lerld.snapshot import Snapshot
@@ -41,7 +40,15 @@ from lerld.sparql_service import TRUNCATED_HEADER, limits, limits_text, service_
 from lerld.sparql_workers import QueryWorkers
 from lerld.stores import PUBLISHED, Dataset
 from lerld.terms import shorten
-from lerld.web.http import REQUEST_ID_HEADER, error_response, public_message, status_of
+from lerld.web.http import (
+    REQUEST_ID_HEADER,
+    Representation,
+    context_url,
+    error_response,
+    in_asked_form,
+    public_message,
+    status_of,
+)
 from lerld.web.pages import href
 
 blueprint = Blueprint("sparql", __name__)
@@ -212,7 +219,9 @@ def endpoint() -> Response:
             return not_acceptable(choices)
         if cache and not shape.service:  # a federated answer depends on other servers
             cache.put(key, answer)
-    response = Response(answer.body, content_type=answer.fmt.content_type)
+    # a JSON-LD answer in the form a profile names (the store's own form otherwise)
+    shaped = in_asked_form(Representation(answer.body, answer.fmt), context_url(), keep=False)
+    response = Response(shaped.body, content_type=shaped.content_type)
     if answer.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
     response.set_etag(hashlib.sha256(answer.body).hexdigest()[:32])
@@ -229,9 +238,9 @@ def description() -> Response:
     if fmt == HTML:
         return query_page()
     graph = service_description(request.base_url, settings(), g.snapshot.graphs)
-    context_url = settings().base_uri + CONTEXT_PATH
-    body = representations.serialize(graph, fmt, g.snapshot.context, context_url)
-    return Response(body, content_type=fmt.content_type)
+    body = representations.serialize(graph, fmt, g.snapshot.context, context_url())
+    shaped = in_asked_form(Representation(body, fmt), context_url(), keep=False)
+    return Response(shaped.body, content_type=shaped.content_type)
 
 
 def cell(term: Term | None) -> dict:
