@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import logging
 import math
 import sys
 from datetime import date
@@ -522,6 +523,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # rdflib logs a traceback for each ill-typed literal ("2024/03/10"^^xsd:date) it reads;
+    # validation reports each one as a finding with the form to write, at its line.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     try:
         return args.handler(args)
     except SourceError as e:
