@@ -23,10 +23,10 @@ from pathlib import Path
 import pyshacl
 from markupsafe import Markup
 from pyshacl.errors import ReportableRuntimeError
-from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import DCTERMS, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from lerld import shacl, shapecheck
+from lerld import history, shacl, shapecheck
 from lerld import sources as source_files
 from lerld.errors import SourceError
 from lerld.sources import Sources, graph_name, load_into
@@ -178,7 +178,68 @@ def validate(sources: Sources, inference: str = "none", store: Store | None = No
     if report is None:
         report = _validate(sources, inference, store)
         cache.put(key, report)
+    # compared with git's last commit, which the cache key does not cover: checked each time
+    unbumped = unbumped_modifications(sources)
+    if unbumped:
+        labels = dict(report.labels)
+        for f in unbumped:
+            graph = sources.file(f.file or "").graph
+            names = (graph.value(URIRef(f.focus), p) for p in LABEL_PREDICATES)
+            labels.setdefault(f.focus, next((str(n) for n in names if n is not None), ""))
+        report = replace(report, findings=report.findings + tuple(unbumped), labels=labels)
     return report
+
+
+def unbumped_modifications(sources: Sources) -> list[Finding]:
+    """Entities whose description changed since the last commit (git HEAD) while their
+    dcterms:modified did not: harvesters that ask what changed since a date miss them.
+
+    Only data files that differ from their committed version are parsed; a project that is
+    not a git checkout, or a file not yet committed, is not checked.
+    """
+    findings = []
+    for f in sources.of_role("data"):
+        before = history.committed_text(sources.root, f.relpath)
+        if before is None or before == f.text:
+            continue
+        try:
+            old = source_files.parse(f.path, before, display=f.relpath)
+        except SourceError:
+            continue  # the committed version did not parse: nothing to compare with
+        new, described_before = f.graph, set(old.subjects())
+        for subject in {s for s in new.subjects() if isinstance(s, URIRef)}:
+            if subject not in described_before:
+                continue  # a new entity: nothing to bump
+            modified = set(new.objects(subject, DCTERMS.modified))
+            if not modified or modified != set(old.objects(subject, DCTERMS.modified)):
+                continue
+            if _content(new, subject) == _content(old, subject):
+                continue
+            shown = ", ".join(sorted(str(m) for m in modified))
+            findings.append(
+                Finding(
+                    "Warning",
+                    str(subject),
+                    f"changed since the last commit, but its dcterms:modified is still {shown}: "
+                    f"set it to the day of the change ({date.today().isoformat()}) so that "
+                    "harvesters pick the change up",
+                    "integrity:modified-not-bumped",
+                    path="dcterms:modified",
+                    file=f.relpath,
+                    line=f.line_of_value(str(subject), [f'"{m}"' for m in modified])
+                    or f.line_of(str(subject)),
+                )
+            )
+    return sorted(findings, key=_finding_order)
+
+
+def _content(graph: Graph, subject: URIRef) -> set[tuple]:
+    """What a description says apart from its date (blank nodes compared by their shape)."""
+    return {
+        (p, o if not isinstance(o, BNode) else tuple(sorted(graph.predicate_objects(o))))
+        for p, o in graph.predicate_objects(subject)
+        if p != DCTERMS.modified
+    }
 
 
 def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
