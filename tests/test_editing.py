@@ -4,9 +4,21 @@ that need git history, the editor's guide, `lerld new`, and "suggest an edit".""
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from pathlib import Path
 
+import pytest
+from markupsafe import escape
+from rdflib import RDFS, Graph, URIRef
+
+from lerld import editing
 from lerld.cli import main
+from lerld.settings import Settings
+from lerld.sources import load_into, load_sources
+from lerld.stores import open_store
+from lerld.terms import LER, SH, shorten
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:
@@ -72,3 +84,102 @@ def test_without_git_history_nothing_is_compared(project, capsys):
     status, output = run(capsys, "--root", str(project), "validate")
     assert status == 0, output
     assert "changed since the last commit" not in output
+
+
+# --- the editor's guide ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def repo_store():
+    store = open_store()
+    load_into(store, load_sources(Settings(root=REPO)))
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def repo_guide(repo_store) -> editing.Guide:
+    return editing.guide(repo_store)
+
+
+def test_the_guide_lists_every_kind_and_every_term_of_the_vocabulary(repo_guide):
+    ontology = Graph().parse(REPO / "ontology" / "ler.ttl")
+    shapes = Graph().parse(REPO / "shapes" / "ler-shapes.ttl")
+    page = editing.to_markdown(repo_guide)
+    terms = {s for s in ontology.subjects(RDFS.isDefinedBy, URIRef(str(LER))) if s != LER[""]}
+    assert len(terms) > 50
+    missing = [shorten(str(t)) for t in terms if f"`{shorten(str(t))}`" not in page]
+    assert not missing, missing
+    targets = set(shapes.objects(None, SH.targetClass))
+    assert {URIRef(k.cls) for k in repo_guide.kinds} == targets
+    organization = repo_guide.kind("organization")
+    assert organization.file == "data/organizations.ttl"
+    names = {p.name: p for p in organization.properties}
+    assert names["rdfs:label"].status == "required"
+    assert names["ler:topic"].status == "optional"  # organizations may have topics
+    assert "ler:partner" not in names  # a partner is said of an initiative
+    assert "ler:partner" in {p.name for p in repo_guide.kind("initiative").properties}
+    position = {p.name: p for p in repo_guide.kind("resource").properties}["ler:position"]
+    assert "ler:category" in position.note  # positions count within a category
+    assert repo_guide.kind("project") is repo_guide.kind("initiative")  # a subclass
+
+
+def test_docs_editing_md_is_the_generated_guide(repo_guide):
+    # regenerate with: lerld guide --out docs/editing.md
+    assert (REPO / "docs" / "editing.md").read_text("utf-8") == editing.to_markdown(repo_guide)
+
+
+def test_every_example_of_the_guide_validates(project, repo_guide, capsys):
+    closed = [k for k in repo_guide.kinds if k.closed]
+    assert {k.key for k in closed} == {"stage", "action-area"}
+    assert not any(k.example for k in closed)  # a fifth stage would not validate
+    examples = "\n".join(k.example for k in repo_guide.kinds)
+    (project / "data" / "examples.ttl").write_text(examples, "utf-8")
+    status, output = run(capsys, "--root", str(project), "validate", "--min-severity", "info")
+    assert status == 0, output
+    for kind in repo_guide.kinds:
+        assert f"{kind.key}/example " not in output, output  # no finding, not even an info
+
+
+def test_lerld_new_writes_a_skeleton_that_validates_for_every_kind(project, repo_guide, capsys):
+    names = [k.key for k in repo_guide.kinds if not k.closed]
+    names += [s.split(":")[-1] for k in repo_guide.kinds for s, _ in k.subclasses[:1]]
+    written = []
+    for name in names:
+        slug = f"new-{name.lower()}"
+        status, output = run(capsys, "--root", str(project), "new", name, slug)
+        assert status == 0, output
+        where, _, message = output.partition(": lerld new: wrote ")
+        path, line = where.rsplit(":", 1)
+        iri = message.split(";")[0]
+        text = (project / path).read_text("utf-8").splitlines()
+        assert text[int(line) - 1].endswith((" ;", " .")) and slug in text[int(line) - 1]
+        assert date.today().isoformat() in "\n".join(text[int(line) - 1 :])
+        written.append(iri)
+    assert len(written) >= len(repo_guide.kinds)
+    status, output = run(capsys, "--root", str(project), "validate", "--min-severity", "info")
+    assert status == 0, output
+    for iri in written:
+        assert shorten(iri) + " " not in output, output
+
+
+def test_lerld_new_refuses_what_cannot_be_added(project, capsys):
+    status, output = run(capsys, "--root", str(project), "new", "stage", "hiring")
+    assert status == 2 and "a closed list (stage:developing, stage:issuing" in output
+    status, output = run(capsys, "--root", str(project), "new", "organization", "aspen-institute")
+    assert status == 2 and "organization/aspen-institute exists already" in output
+    status, output = run(capsys, "--root", str(project), "new", "organization", "Aspen_Inst")
+    assert status == 2 and "the slug 'Aspen_Inst' is not valid" in output
+    status, output = run(capsys, "--root", str(project), "new", "organisation", "x")
+    assert status == 2 and "no kind of entity is called 'organisation'" in output
+
+
+def test_the_guide_is_a_page_of_the_site(client, repo_guide):
+    answer = client.get("/editing")
+    assert answer.status_code == 200
+    page = answer.get_data(as_text=True)
+    for kind in repo_guide.kinds:
+        assert f'id="{kind.key}"' in page
+        if kind.example:
+            assert str(escape(kind.example.splitlines()[-1])) in page
+    assert 'href="/editing"' in client.get("/").get_data(as_text=True)

@@ -262,6 +262,42 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK if not result.rejected else EXIT_INVALID
 
 
+def loaded_store(settings: Settings):
+    """The sources, and an embedded store that holds them (without validating)."""
+    from lerld.sources import load_into
+    from lerld.stores import open_store
+
+    sources = load_sources(settings)
+    store = open_store()
+    load_into(store, sources)
+    return sources, store
+
+
+def cmd_guide(args: argparse.Namespace) -> int:
+    from lerld import editing
+
+    _, store = loaded_store(Settings(root=args.root))
+    current = editing.guide(store)
+    if args.out is None:
+        print(editing.to_markdown(current))
+    else:
+        changed = editing.write_docs(current, args.out)
+        print(f"lerld guide: {args.out} " + ("written" if changed else "is up to date"))
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from lerld import editing
+
+    sources, store = loaded_store(Settings(root=args.root))
+    written = editing.new_entity(store, sources, args.kind, args.slug)
+    print(
+        f"{written.path}:{written.line}: lerld new: wrote {written.iri}; replace the example "
+        "values, then run `lerld validate`"
+    )
+    return EXIT_OK
+
+
 def edit_url_template(value: str) -> str:
     try:
         return check_edit_url(value)
@@ -518,6 +554,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="dcterms:modified of what changes, YYYY-MM-DD (default: today)",
     )
     ingest_cmd.set_defaults(handler=cmd_ingest)
+
+    guide_cmd = commands.add_parser(
+        "guide",
+        help="write the editor's guide (every kind, its properties and a minimal example), "
+        "generated from the shapes and the ontology",
+    )
+    guide_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write it to this Markdown file, such as docs/editing.md (default: print it)",
+    )
+    guide_cmd.set_defaults(handler=cmd_guide)
+
+    new_cmd = commands.add_parser(
+        "new",
+        help="add a skeleton entity that validates (today's date, the prefixes it needs) "
+        "to the file where its kind lives",
+    )
+    new_cmd.add_argument("kind", help="the kind: organization, initiative, resource, topic...")
+    new_cmd.add_argument("slug", help="the last part of its IRI: words-joined-by-hyphens")
+    new_cmd.set_defaults(handler=cmd_new)
     return parser
 
 

@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, g, render_temp
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from werkzeug.routing import Map
 
-from lerld import describe, vocabdoc
+from lerld import describe, editing, vocabdoc
 from lerld.formats import DOCUMENT_FORMATS, split_extension
 from lerld.sources import source_of
 from lerld.terms import LABEL_PREDICATES, shorten
@@ -295,6 +295,29 @@ def shapes_page(path: str, graph: Graph) -> str:
             "name": doc.title,
             "description": doc.description,
             "version": doc.version,
+        },
+    )
+
+
+# --- the editor's guide ----------------------------------------------------------------
+
+
+@blueprint.route("/editing")
+def editing_page() -> str:
+    """The editor's guide, generated from the shapes and the ontology (lerld.editing)."""
+    cache = g.snapshot.cache
+    if "editing.guide" not in cache:  # one per snapshot: it only changes with the sources
+        cache["editing.guide"] = editing.guide(g.snapshot.store)
+    current = cache["editing.guide"]
+    return render_template(
+        "editing.html",
+        title="Editing the map",
+        guide=current,
+        structured_data={
+            "@context": SCHEMA_ORG,
+            "@type": "TechArticle",
+            "name": "Editing the map",
+            "about": [{"@id": k.cls, "name": k.name} for k in current.kinds],
         },
     )
 
