@@ -11,12 +11,14 @@ import pytest
 from markupsafe import escape
 from rdflib import RDFS, Graph, URIRef
 
-from lerld import editing
+from lerld import editing, history
 from lerld.cli import main
-from lerld.settings import Settings
+from lerld.settings import Settings, check_edit_url
+from lerld.snapshot import build_snapshot
 from lerld.sources import load_into, load_sources
 from lerld.stores import open_store
 from lerld.terms import LER, SH, shorten
+from lerld.web import create_app
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -183,3 +185,67 @@ def test_the_guide_is_a_page_of_the_site(client, repo_guide):
         if kind.example:
             assert str(escape(kind.example.splitlines()[-1])) in page
     assert 'href="/editing"' in client.get("/").get_data(as_text=True)
+
+
+# --- suggest an edit ------------------------------------------------------------------------
+
+GITHUB = "https://github.com/digitalcredentials/ler-map/blob/main/{path}#L{start}-L{end}"
+
+
+@pytest.mark.parametrize(
+    "remote,branch,prefix,expected",
+    [
+        ("git@github.com:digitalcredentials/ler-map.git", "main", "", GITHUB),
+        ("https://github.com/digitalcredentials/ler-map.git", "main", "", GITHUB),
+        (
+            "https://editor:ghp_secret@github.com/digitalcredentials/ler-map",
+            "main",
+            "",
+            GITHUB,  # the token is never part of a public link
+        ),
+        (
+            "ssh://git@gitlab.com/dcc/maps/ler-map.git",
+            "draft",
+            "site/",
+            "https://gitlab.com/dcc/maps/ler-map/-/blob/draft/site/{path}#L{start}-{end}",
+        ),
+        (
+            "https://codeberg.org/dcc/ler-map.git",
+            "main",
+            "",
+            "https://codeberg.org/dcc/ler-map/src/branch/main/{path}#L{start}-L{end}",
+        ),
+        ("https://git.example.org/dcc/ler-map.git", "main", "", None),  # unknown forge
+        ("/srv/git/ler-map.git", "main", "", None),
+    ],
+)
+def test_the_edit_url_is_derived_from_a_known_forge_remote(remote, branch, prefix, expected):
+    assert history.forge_template(remote, branch, prefix) == expected
+    if expected:
+        check_edit_url(expected)
+
+
+def test_a_checkout_of_a_forge_gets_edit_links_to_the_entitys_lines(project, capsys):
+    committed(project)
+    git(project, "remote", "add", "origin", "git@github.com:digitalcredentials/ler-map.git")
+    assert history.edit_url(project) == GITHUB
+    lines = (project / "data" / "organizations.ttl").read_text("utf-8").splitlines()
+    start = next(n for n, t in enumerate(lines, 1) if t.startswith("organization:aspen-institute"))
+    end = next(n for n in range(start, len(lines) + 1) if lines[n - 1].endswith(" ."))
+    settings = Settings(root=project, edit_url=history.edit_url(project))
+    client = create_app(settings, build_snapshot(settings)).test_client()
+    page = client.get("/doc/organization/aspen-institute").get_data(as_text=True)
+    href = GITHUB.format(path="data/organizations.ttl", start=start, end=end)
+    assert f'<a class="edit external" href="{href}">Suggest an edit</a>' in page
+    assert f"data/organizations.ttl</code>, lines {start}–{end}" in page
+    # the last-updated date next to it
+    footer = page[page.index('<footer class="entity-meta">') :]
+    assert footer.index("Last updated: <time") < footer.index("Suggest an edit")
+
+
+def test_no_edit_link_without_a_repository(project):
+    assert history.edit_url(project) is None  # not a git checkout
+    settings = Settings(root=project)
+    client = create_app(settings, build_snapshot(settings)).test_client()
+    page = client.get("/doc/organization/aspen-institute").get_data(as_text=True)
+    assert "Suggest an edit" not in page and "Last updated: <time" in page

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from lerld.errors import InvalidData, LerldError, SourceError, StoreUnavailable
-from lerld.settings import DEFAULT_EDIT_URL, INFERENCE_MODES, Settings, check_edit_url
+from lerld.settings import INFERENCE_MODES, Settings, check_edit_url
 from lerld.sources import load_sources
 from lerld.terms import DEFAULT_BASE_URI
 from lerld.validation import SEVERITIES, validate
@@ -103,7 +103,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        edit_url=args.edit_url,
+        edit_url=edit_url_of(args),
         **endpoint_settings(args),
         sparql_timeout=args.sparql_timeout,
         sparql_max_rows=args.sparql_max_rows,
@@ -226,7 +226,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from lerld.snapshot import build_snapshot
     from lerld.web import create_app
 
-    settings = Settings(root=args.root, base_uri=args.base_uri)
+    settings = Settings(root=args.root, base_uri=args.base_uri, edit_url=edit_url_of(args))
     try:
         snapshot = build_snapshot(settings)
     except InvalidData as e:
@@ -303,6 +303,23 @@ def edit_url_template(value: str) -> str:
         return check_edit_url(value)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from e
+
+
+def add_edit_url_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--edit-url",
+        type=edit_url_template,
+        default=None,
+        help="where pages' 'suggest an edit' links go: {path} is the entity's source file, "
+        "{start} and {end} its lines (default: from the checkout's git remote when it is on "
+        "GitHub, GitLab or Codeberg; otherwise no link)",
+    )
+
+
+def edit_url_of(args: argparse.Namespace) -> str | None:
+    from lerld import history
+
+    return args.edit_url or history.edit_url(args.root)
 
 
 def add_source_options(command: argparse.ArgumentParser) -> None:
@@ -463,13 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="watch the sources (or a remote store's manifest) and publish each new version "
         "that validates; SIGHUP does it once, with or without this flag",
     )
-    serve_cmd.add_argument(
-        "--edit-url",
-        type=edit_url_template,
-        default=DEFAULT_EDIT_URL,
-        help="where pages' 'suggest an edit' links go; {path} is the entity's source file "
-        f"(default: {DEFAULT_EDIT_URL})",
-    )
+    add_edit_url_option(serve_cmd)
     add_endpoint_options(serve_cmd, serving=True)
     add_sparql_options(serve_cmd)
     serve_cmd.set_defaults(handler=cmd_serve)
@@ -528,6 +539,7 @@ def build_parser() -> argparse.ArgumentParser:
         "build", help="write the whole site as static files, with nginx and Apache rules"
     )
     build_cmd.add_argument("out", type=Path, help="output directory (new, or an earlier build)")
+    add_edit_url_option(build_cmd)
     build_cmd.add_argument(
         "--base-uri",
         default=DEFAULT_BASE_URI,
