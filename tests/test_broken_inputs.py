@@ -10,7 +10,7 @@ import pytest
 
 from lerld.cli import main
 from lerld.stores.remote import RemoteStore
-from tests.broken_inputs import CASES, Case
+from tests.broken_inputs import CASES, REFUSED, Case
 from tests.support import free_port, oxigraph_command, server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -73,10 +73,6 @@ def published(tmp_path_factory):
 def state(endpoint: str) -> tuple[str, int]:
     store = RemoteStore(endpoint)
     return store.manifest().version, int(store.select(COUNT)[0]["n"])
-
-
-# the cases that must be refused (a case with exit status 0 is a warning that publishes)
-REFUSED = [c for c in CASES if c.exit_status]
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=[c.name for c in REFUSED])
