@@ -10,7 +10,7 @@ import pytest
 
 from lerld.cli import main
 from lerld.stores.remote import RemoteStore
-from tests.broken_inputs import CASES, Case
+from tests.broken_inputs import CASES, REFUSED, Case
 from tests.support import free_port, oxigraph_command, server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,6 +27,16 @@ def check(case: Case, status: int, output: str) -> None:
     assert status == case.exit_status, output
     for text in case.expected:
         assert text in output, f"expected {text!r} in:\n{output}"
+    assert "Traceback" not in output  # a mistake in the data never looks like a crash
+    # every finding once: no finding line repeats under one entity
+    groups: list[list[str]] = []
+    for line in output.splitlines():
+        if line.startswith("  ") and groups:
+            groups[-1].append(line)
+        else:
+            groups.append([])
+    for findings in groups:
+        assert len(findings) == len(set(findings)), f"a finding printed twice:\n{output}"
 
 
 def test_corpus_is_not_empty():
@@ -65,7 +75,7 @@ def state(endpoint: str) -> tuple[str, int]:
     return store.manifest().version, int(store.select(COUNT)[0]["n"])
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", REFUSED, ids=[c.name for c in REFUSED])
 def test_load_refuses_broken_input_and_keeps_the_last_good_version(
     project, case, capsys, published
 ):

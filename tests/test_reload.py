@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from benchmarks.reliability.load_test import process_tree
-from tests.broken_inputs import CASES
+from tests.broken_inputs import REFUSED
 from tests.support import free_port, lerld_command, oxigraph_command, pss_mib, server
 from tests.test_remote_store import load as lerld_load
 
@@ -205,12 +205,12 @@ def test_sighup_reloads_a_server_without_reload(tmp_path):
 
 
 def test_bad_versions_are_logged_and_never_published(reloading):
-    """Every case of the corpus, one after the other: each is reported with its file and
-    line, and the last good version goes on being served, in full."""
+    """Every case of the corpus that is refused, one after the other: each is reported with
+    its file and line, and the last good version goes on being served, in full."""
     good = reloading.version()
     count = reloading.sparql(COUNT)[0]["n"]["value"]
     placed: Path | None = None
-    for case in CASES:
+    for case in REFUSED:
 
         def place(case=case) -> None:
             nonlocal placed

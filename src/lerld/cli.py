@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import logging
 import math
 import os
 import sys
@@ -22,7 +23,6 @@ from lerld.errors import (
     StoreUnavailable,
 )
 from lerld.settings import (
-    DEFAULT_EDIT_URL,
     INFERENCE_MODES,
     Settings,
     check_edit_url,
@@ -121,7 +121,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        edit_url=args.edit_url,
+        edit_url=edit_url_of(args),
         **endpoint_settings(args),
         sparql_timeout=args.sparql_timeout,
         sparql_max_rows=args.sparql_max_rows,
@@ -270,7 +270,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     from lerld.snapshot import build_snapshot
     from lerld.web import create_app
 
-    settings = Settings(root=args.root, base_uri=args.base_uri, public_url=args.public_url)
+    settings = Settings(
+        root=args.root,
+        base_uri=args.base_uri,
+        public_url=args.public_url,
+        edit_url=edit_url_of(args),
+    )
     try:
         snapshot = build_snapshot(settings)
     except InvalidData as e:
@@ -306,6 +311,42 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK if not result.rejected else EXIT_INVALID
 
 
+def loaded_store(settings: Settings):
+    """The sources, and an embedded store that holds them (without validating)."""
+    from lerld.sources import load_into
+    from lerld.stores import open_store
+
+    sources = load_sources(settings)
+    store = open_store()
+    load_into(store, sources)
+    return sources, store
+
+
+def cmd_guide(args: argparse.Namespace) -> int:
+    from lerld import editing
+
+    _, store = loaded_store(Settings(root=args.root))
+    current = editing.guide(store)
+    if args.out is None:
+        print(editing.to_markdown(current))
+    else:
+        changed = editing.write_docs(current, args.out)
+        print(f"lerld guide: {args.out} " + ("written" if changed else "is up to date"))
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from lerld import editing
+
+    sources, store = loaded_store(Settings(root=args.root))
+    written = editing.new_entity(store, sources, args.kind, args.slug)
+    print(
+        f"{written.path}:{written.line}: lerld new: wrote {written.iri}; replace the example "
+        "values, then run `lerld validate`"
+    )
+    return EXIT_OK
+
+
 def checked(check: Callable[[str], str]) -> Callable[[str], str]:
     """An argparse type from one of the settings' checks: its ValueError is the flag's error."""
 
@@ -320,6 +361,23 @@ def checked(check: Callable[[str], str]) -> Callable[[str], str]:
 
 edit_url_template = checked(check_edit_url)
 public_url = checked(check_public_url)
+
+
+def add_edit_url_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--edit-url",
+        type=edit_url_template,
+        default=None,
+        help="where pages' 'suggest an edit' links go: {path} is the entity's source file, "
+        "{start} and {end} its lines (default: from the checkout's git remote when it is on "
+        "GitHub, GitLab or Codeberg; otherwise no link)",
+    )
+
+
+def edit_url_of(args: argparse.Namespace) -> str | None:
+    from lerld import history
+
+    return args.edit_url or history.edit_url(args.root)
 
 
 def add_source_options(command: argparse.ArgumentParser) -> None:
@@ -499,13 +557,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="watch the sources (or a remote store's manifest) and publish each new version "
         "that validates; SIGHUP does it once, with or without this flag",
     )
-    serve_cmd.add_argument(
-        "--edit-url",
-        type=edit_url_template,
-        default=DEFAULT_EDIT_URL,
-        help="where pages' 'suggest an edit' links go; {path} is the entity's source file "
-        f"(default: {DEFAULT_EDIT_URL})",
-    )
+    add_edit_url_option(serve_cmd)
     add_endpoint_options(serve_cmd, serving=True)
     add_sparql_options(serve_cmd)
     serve_cmd.set_defaults(handler=cmd_serve)
@@ -565,6 +617,7 @@ def build_parser() -> argparse.ArgumentParser:
         "build", help="write the whole site as static files, with nginx and Apache rules"
     )
     build_cmd.add_argument("out", type=Path, help="output directory (new, or an earlier build)")
+    add_edit_url_option(build_cmd)
     build_cmd.add_argument(
         "--public-url",
         type=public_url,
@@ -598,11 +651,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="dcterms:modified of what changes, YYYY-MM-DD (default: today)",
     )
     ingest_cmd.set_defaults(handler=cmd_ingest)
+
+    guide_cmd = commands.add_parser(
+        "guide",
+        help="write the editor's guide (every kind, its properties and a minimal example), "
+        "generated from the shapes and the ontology",
+    )
+    guide_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write it to this Markdown file, such as docs/editing.md (default: print it)",
+    )
+    guide_cmd.set_defaults(handler=cmd_guide)
+
+    new_cmd = commands.add_parser(
+        "new",
+        help="add a skeleton entity that validates (today's date, the prefixes it needs) "
+        "to the file where its kind lives",
+    )
+    new_cmd.add_argument("kind", help="the kind: organization, initiative, resource, topic...")
+    new_cmd.add_argument("slug", help="the last part of its IRI: words-joined-by-hyphens")
+    new_cmd.set_defaults(handler=cmd_new)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # rdflib logs a traceback for each ill-typed literal ("2024/03/10"^^xsd:date) it reads;
+    # validation reports each one as a finding with the form to write, at its line.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     try:
         return args.handler(args)
     except SourceError as e:

@@ -8,17 +8,22 @@ from pathlib import Path
 from lerld.terms import DEFAULT_BASE_URI
 
 INFERENCE_MODES = ("none", "rdfs", "owlrl")
-DEFAULT_EDIT_URL = "https://github.com/digitalcredentials/lerld/edit/main/{path}"
+# The placeholders an edit-URL template may use: the source file in the project, and the
+# first and last lines of the entity's description in it.
+EDIT_URL_FIELDS = {"path": "data/example.ttl", "start": 1, "end": 2}
 
 
 def check_edit_url(template: str) -> str:
-    """An edit-URL template is an http(s) URL with a {path} placeholder."""
+    """An edit-URL template is an http(s) URL with a {path} placeholder (and optionally
+    {start} and {end}, the lines of the entity's description)."""
     if not template.startswith(("https://", "http://")) or "{path}" not in template:
         raise ValueError("the edit URL must be an http(s) URL with a {path} placeholder")
     try:
-        template.format(path="data/example.ttl")
+        template.format(**EDIT_URL_FIELDS)
     except (KeyError, IndexError, ValueError) as e:
-        raise ValueError(f"the edit URL has a placeholder other than {{path}}: {e}") from e
+        raise ValueError(
+            f"the edit URL has a placeholder other than {{path}}, {{start}}, {{end}}: {e}"
+        ) from e
     return template
 
 
@@ -57,8 +62,9 @@ class Settings:
     sparql_max_memory: int = 1024  # MiB a query process may grow by while evaluating
     allow_service: bool = False
     # Where a page's "suggest an edit" link goes: {path} is the entity's source file in the
-    # project (data/organizations.ttl); point it at the repository that holds your data.
-    edit_url: str = DEFAULT_EDIT_URL
+    # project (data/organizations.ttl), {start} and {end} its lines. None: no link (the
+    # CLI derives one from the checkout's git remote when it is a known forge).
+    edit_url: str | None = None
     # The URL this deployment is reached at when it is not the base URI (a mirror, a
     # staging host, an intranet, a local server): JSON-LD names its context under it, so
     # that a JSON-LD processor fetches the context from this server.
@@ -71,7 +77,8 @@ class Settings:
             raise ValueError("the base URI must end with '/'")
         if self.public_url is not None:
             check_public_url(self.public_url)
-        check_edit_url(self.edit_url)
+        if self.edit_url is not None:
+            check_edit_url(self.edit_url)
         if self.sparql_timeout <= 0 or min(self.sparql_max_rows, self.sparql_max_body) < 1:
             raise ValueError("SPARQL limits must be positive")
         if self.sparql_max_memory < 16:

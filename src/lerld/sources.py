@@ -11,8 +11,10 @@ file's `graph`. Either way a syntax error reads the same, FILE:LINE: rdflib's me
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -35,9 +37,24 @@ SOURCE_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
 # The media type a store parses each kind of source file as.
 SOURCE_MEDIA_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
 
+# The first token of a line that starts a statement (not a prefix, base or comment line).
+_SUBJECT = re.compile(r"^(?!@|(?i:prefix|base)\s)([^\s#\"'(\[][^\s;,]*)", re.M)
 _PREFIX_DECLARATION = re.compile(
     r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I | re.M
 )
+
+
+def _writes(line: str, form: str) -> bool:
+    """Whether a line holds `form` as a whole term (organization:a is not in organization:ab)."""
+    start = line.find(form)
+    while start >= 0:
+        end = start + len(form)
+        before = line[start - 1 : start] if start else " "
+        after = line[end : end + 1]
+        if not re.match(r"[\w:-]", before) and not re.match(r"[\w:/-]", after or " "):
+            return True
+        start = line.find(form, start + 1)
+    return False
 
 
 @dataclass(frozen=True)
@@ -55,10 +72,6 @@ class SourceFile:
         return parse(self.path, self.text, display=self.relpath)
 
     @cached_property
-    def _subject_forms(self) -> dict[str, str]:
-        return {ns: prefix or "" for prefix, ns in _PREFIX_DECLARATION.findall(self.text)}
-
-    @cached_property
     def _lines(self) -> list[str]:
         return self.text.splitlines()
 
@@ -72,13 +85,85 @@ class SourceFile:
                 starts.setdefault(token, n)
         return starts
 
-    def line_of(self, iri: str) -> int | None:
-        """The line where this file starts describing `iri` (or first mentions it)."""
-        forms = [f"<{iri}>"] + [
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes this file declares: prefix -> namespace."""
+        return {prefix or "": ns for prefix, ns in _PREFIX_DECLARATION.findall(self.text)}
+
+    @cached_property
+    def _blocks(self) -> dict[str, list[tuple[int, int]]]:
+        """Each subject IRI mapped to the (first, last) lines of every statement that starts
+        with it at the start of a line (one pass; the files are written one description a
+        block, its properties indented; lines inside \"\"\"long strings\"\"\" are skipped)."""
+        blocks: dict[str, list[tuple[int, int]]] = {}
+        current: tuple[str, int] | None = None
+        last = 0
+        in_long_string = False
+
+        def close() -> None:
+            if current is not None:
+                blocks.setdefault(current[0], []).append((current[1], last))
+
+        for n, line in enumerate(self._lines, 1):
+            starts_statement = (
+                not in_long_string
+                and line[:1] not in ("", " ", "\t", "#")
+                and not _PREFIX_DECLARATION.match(line)
+                and not line.lower().startswith(("@base", "base "))
+            )
+            if line.count('"""') % 2:
+                in_long_string = not in_long_string
+            if starts_statement:
+                close()
+                iri = self.expand(line.split(None, 1)[0])
+                current = (iri, n) if iri else None
+            if line.strip() and not line.lstrip().startswith("#"):
+                last = n
+        close()
+        return blocks
+
+    def expand(self, token: str) -> str | None:
+        """The IRI a subject token (<iri> or prefix:local) stands for in this file."""
+        if token.startswith("<") and token.endswith(">"):
+            return token[1:-1]
+        prefix, colon, local = token.partition(":")
+        namespace = self.prefixes.get(prefix) if colon else None
+        return namespace + local if namespace is not None else None
+
+    def subject_lines(self) -> Iterator[tuple[str, int]]:
+        """(IRI, line) of each statement that starts with an IRI at the start of a line."""
+        for token in _SUBJECT.finditer(self.text):
+            iri = self.expand(token.group(1))
+            if iri:
+                yield iri, self.text.count("\n", 0, token.start()) + 1
+
+    def blocks_of(self, iri: str) -> list[tuple[int, int]]:
+        """The (first, last) lines of each statement of this file that describes `iri`."""
+        return self._blocks.get(iri, [])
+
+    def forms_of(self, iri: str) -> list[str]:
+        """How `iri` can be written in this file: <iri>, and prefix:local for each prefix."""
+        return [f"<{iri}>"] + [
             f"{prefix}:{iri[len(ns) :]}"
-            for ns, prefix in self._subject_forms.items()
+            for prefix, ns in self.prefixes.items()
             if ns and iri.startswith(ns) and iri != ns
         ]
+
+    def line_of_value(self, iri: str, value_forms: list[str]) -> int | None:
+        """The line, within the descriptions of `iri`, that writes one of `value_forms`."""
+        for first, last in self.blocks_of(iri):
+            for n in range(first, last + 1):
+                line = self._lines[n - 1]
+                if any(_writes(line, form) for form in value_forms):
+                    return n
+        return None
+
+    def line_of(self, iri: str) -> int | None:
+        """The line where this file starts describing `iri` (or first mentions it)."""
+        blocks = self.blocks_of(iri)
+        if blocks:
+            return blocks[0][0]
+        forms = self.forms_of(iri)
         described = [self._statement_starts[f] for f in forms if f in self._statement_starts]
         if described:
             return min(described)
@@ -153,11 +238,119 @@ def parse(path: Path, text: str, display: str | None = None) -> Graph:
         )
     except BadSyntax as e:
         hint = _format_hint(path, text)
-        raise SourceError(shown, e.lines + 1, f"syntax error: {e._why}{hint}") from e
+        raise explained(
+            SourceError(shown, e.lines + 1, f"syntax error: {e._why}{hint}"), text
+        ) from e
     except Exception as e:  # rdflib raises many kinds for malformed terms (bad IRIs, literals)
         hint = _format_hint(path, text)
-        raise SourceError(shown, _line_in_message(str(e)), f"cannot parse: {e}{hint}") from e
+        error = SourceError(shown, _line_in_message(str(e)), f"cannot parse: {e}{hint}")
+        raise explained(error, text) from e
     return graph
+
+
+# A language tag (BCP 47): letters, then subtags of letters and digits after single hyphens.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+_WRITTEN_TAG = re.compile(r"""(?<=["'])@([^\s;,)\]]*?)\.?(?=[\s;,)\]]|$)""")
+_UNBOUND = re.compile(r'Prefix "([^"]*):" not bound')
+
+
+def explained(error: SourceError, text: str) -> SourceError:
+    """The error with what is wrong at its line in words an editor can act on: the token at
+    fault and how to write it. (rdflib and Oxigraph say where the parser stopped, which is
+    often one line after the mistake, in a parser's terms.)"""
+    if not error.line or "; fix:" in error.message:
+        return error
+    lines = text.splitlines()
+    if error.line > len(lines):
+        return error
+    found = _syntax_hint(lines, error.line, error.message)
+    if found is None:
+        return error
+    line, hint = found
+    return SourceError(error.path, line, f"{error.message}; fix: {hint}")
+
+
+def _syntax_hint(lines: list[str], n: int, message: str) -> tuple[int, str] | None:
+    """(line, hint) for the mistakes editors make most."""
+    line = lines[n - 1]
+    for tag in _WRITTEN_TAG.findall(line):
+        if not _LANGUAGE_TAG.fullmatch(tag):
+            fixed = tag.replace("_", "-").strip("-.")
+            suggestion = f"@{fixed}" if _LANGUAGE_TAG.fullmatch(fixed) else "@en"
+            return n, (
+                f"the language tag @{tag} is not valid: a tag is letters, optionally followed "
+                f"by -subtags (letters or digits), such as @en or @en-US; write {suggestion}"
+            )
+    if "“" in line or "”" in line:
+        return n, 'typographic quotes “ ” do not delimit text: write straight quotes "..."'
+    if re.search(r"""["']\s+\^\^""", line):
+        return (
+            n,
+            'write the datatype right after the closing quote, without a space: "..."^^xsd:date',
+        )
+    datatype = re.search(r"""["']\^\^([A-Za-z][\w-]*)(?![\w:-])""", line)
+    if datatype:
+        return n, (
+            f"the datatype {datatype.group(1)} needs its prefix: write ^^xsd:{datatype.group(1)}"
+        )
+    if "newline found in string literal" in message or "unterminated string" in message.lower():
+        return n, (
+            'a text opened with " on this line is not closed: end it with " on the same line, '
+            'or write text over several lines as """..."""'
+        )
+    if "unterminated URI reference" in message:
+        return n, "an IRI opened with < is not closed: end it with > on the same line"
+    if 'Prefix "http:" not bound' in message or 'Prefix "https:" not bound' in message:
+        return n, "write a web address in angle brackets: <https://...>"
+    if message.startswith("syntax error: expected '.'"):
+        before = next(
+            (
+                m
+                for m in range(n - 1, 0, -1)
+                if lines[m - 1].strip() and not lines[m - 1].lstrip().startswith("#")
+            ),
+            None,
+        )
+        if before is not None:
+            end = lines[before - 1].rstrip()[-1:]
+            if end == ",":
+                return before, (
+                    f"line {before} ends with ',' (another value follows) but line {n} starts "
+                    "a new property: end it with ';'"
+                )
+            if end not in (";", ".", "[", "(", ","):
+                if lines[n - 1][:1] in (" ", "\t"):
+                    return before, (
+                        f"line {before} ends without ';': end each property of a description "
+                        "with ';', and the last one with '.'"
+                    )
+                return before, (
+                    f"the description ending at line {before} has no final '.': end it with '.'"
+                )
+    return None
+
+
+def with_prefix_hint(
+    error: SourceError, files: list[SourceFile] | tuple[SourceFile, ...]
+) -> SourceError:
+    """An unbound prefix: the declaration other source files use (or the closest one)."""
+    match = _UNBOUND.search(error.message)
+    if not match or "; fix:" in error.message:
+        return error
+    prefix = match.group(1)
+    declared: dict[str, tuple[str, str]] = {}
+    for f in files:
+        for name, ns in f.prefixes.items():
+            declared.setdefault(name, (ns, f.relpath))
+    if prefix in declared:
+        ns, where = declared[prefix]
+        hint = f"add `@prefix {prefix}: <{ns}> .` at the top of the file ({where} declares it)"
+    else:
+        close = difflib.get_close_matches(prefix, list(declared), n=1)
+        if not close:
+            return error
+        hint = f"did you mean {close[0]}:? (declared as <{declared[close[0]][0]}>)"
+    return SourceError(error.path, error.line, f"{error.message}; fix: {hint}")
 
 
 def _format_hint(path: Path, text: str) -> str:
@@ -189,10 +382,13 @@ def load_sources(settings: Settings) -> Sources:
     for role, path in discover(settings):
         relpath = path.resolve().relative_to(root).as_posix()
         text = decode(Path(relpath), path.read_bytes())
-        source = SourceFile(path=path, relpath=relpath, role=role, text=text)
-        if role in EAGER_ROLES:
-            source.graph  # noqa: B018 -- parse now: syntax errors surface in file order
-        files.append(source)
+        files.append(SourceFile(path=path, relpath=relpath, role=role, text=text))
+    for source in files:
+        if source.role in EAGER_ROLES:
+            try:
+                source.graph  # noqa: B018 -- parse now: syntax errors surface in file order
+            except SourceError as e:
+                raise with_prefix_hint(e, files) from e
     return Sources(root=root, files=tuple(files), context=load_context(root))
 
 
@@ -237,9 +433,11 @@ def load_into(store: Store, sources: Sources) -> None:
             lines = failed.text.count("\n") + 1
             if e.line and not (reparsed.line and reparsed.line <= lines):
                 # rdflib did not say where, or said past the end: the store did
-                raise SourceError(reparsed.path, e.line, reparsed.message) from e
-            raise
-        raise SourceError(failed.relpath, e.line, e.message) from e
+                reparsed = explained(
+                    SourceError(reparsed.path, e.line, reparsed.message), failed.text
+                )
+            raise with_prefix_hint(reparsed, sources.files) from e
+        raise explained(SourceError(failed.relpath, e.line, e.message), failed.text) from e
 
 
 def load_context(root: Path) -> dict:

@@ -7,26 +7,40 @@ The report is a plain value: it knows how to render itself as text for people
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import hashlib
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pyshacl
+from markupsafe import Markup
 from pyshacl.errors import ReportableRuntimeError
-from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import DCTERMS, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from lerld import shacl, shapecheck
+from lerld import history, shacl, shapecheck
 from lerld import sources as source_files
 from lerld.errors import SourceError
 from lerld.sources import Sources, graph_name, load_into
 from lerld.stores import Store, open_store
-from lerld.terms import ENTITY_BASE, LABEL_PREDICATES, LER, SH, is_entity, shorten
+from lerld.terms import (
+    ENTITY_BASE,
+    LABEL_PREDICATES,
+    LER,
+    PREFIXES,
+    SH,
+    is_entity,
+    is_entity_path,
+    shorten,
+)
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -100,17 +114,15 @@ class Report:
         lines = []
         for focus, findings in self.by_entity(min_severity).items():
             first = findings[0]
-            where = (
-                f"{first.file}:{first.line}: "
-                if first.file and first.line
-                else (f"{first.file}: " if first.file else "")
-            )
+            where = _where(first)
             label = self.labels.get(focus)
             lines.append(f"{where}{shorten(focus)}" + (f" ({label})" if label else ""))
             for f in findings:
                 path = f"{f.path}: " if f.path else ""
                 value = f" [value: {f.value}]" if f.value else ""
-                lines.append(f"  {f.severity}: {path}{f.message}{value}")
+                # a finding at another line than its entity's says where (FILE:LINE)
+                at = _where(f) if _where(f) != where else ""
+                lines.append(f"  {at}{f.severity}: {path}{f.message}{value}")
         lines.append(self.summary())
         return "\n".join(lines)
 
@@ -122,7 +134,7 @@ class Report:
                 "file": findings[0].file,
                 "line": findings[0].line,
                 "findings": [
-                    {k: v for k, v in asdict(f).items() if k not in ("focus", "file", "line")}
+                    {k: v for k, v in asdict(f).items() if k not in ("focus", "file")}
                     for f in findings
                 ],
             }
@@ -140,6 +152,12 @@ class Report:
             indent=2,
             ensure_ascii=False,
         )
+
+
+def _where(f: Finding) -> str:
+    if f.file and f.line:
+        return f"{f.file}:{f.line}: "
+    return f"{f.file}: " if f.file else ""
 
 
 def _finding_order(f: Finding) -> tuple:
@@ -166,7 +184,68 @@ def validate(sources: Sources, inference: str = "none", store: Store | None = No
     if report is None:
         report = _validate(sources, inference, store)
         cache.put(key, report)
+    # compared with git's last commit, which the cache key does not cover: checked each time
+    unbumped = unbumped_modifications(sources)
+    if unbumped:
+        labels = dict(report.labels)
+        for f in unbumped:
+            graph = sources.file(f.file or "").graph
+            names = (graph.value(URIRef(f.focus), p) for p in LABEL_PREDICATES)
+            labels.setdefault(f.focus, next((str(n) for n in names if n is not None), ""))
+        report = replace(report, findings=report.findings + tuple(unbumped), labels=labels)
     return report
+
+
+def unbumped_modifications(sources: Sources) -> list[Finding]:
+    """Entities whose description changed since the last commit (git HEAD) while their
+    dcterms:modified did not: harvesters that ask what changed since a date miss them.
+
+    Only data files that differ from their committed version are parsed; a project that is
+    not a git checkout, or a file not yet committed, is not checked.
+    """
+    findings = []
+    for f in sources.of_role("data"):
+        before = history.committed_text(sources.root, f.relpath)
+        if before is None or before == f.text:
+            continue
+        try:
+            old = source_files.parse(f.path, before, display=f.relpath)
+        except SourceError:
+            continue  # the committed version did not parse: nothing to compare with
+        new, described_before = f.graph, set(old.subjects())
+        for subject in {s for s in new.subjects() if isinstance(s, URIRef)}:
+            if subject not in described_before:
+                continue  # a new entity: nothing to bump
+            modified = set(new.objects(subject, DCTERMS.modified))
+            if not modified or modified != set(old.objects(subject, DCTERMS.modified)):
+                continue
+            if _content(new, subject) == _content(old, subject):
+                continue
+            shown = ", ".join(sorted(str(m) for m in modified))
+            findings.append(
+                Finding(
+                    "Warning",
+                    str(subject),
+                    f"changed since the last commit, but its dcterms:modified is still {shown}: "
+                    f"set it to the day of the change ({date.today().isoformat()}) so that "
+                    "harvesters pick the change up",
+                    "integrity:modified-not-bumped",
+                    path="dcterms:modified",
+                    file=f.relpath,
+                    line=f.line_of_value(str(subject), [f'"{m}"' for m in modified])
+                    or f.line_of(str(subject)),
+                )
+            )
+    return sorted(findings, key=_finding_order)
+
+
+def _content(graph: Graph, subject: URIRef) -> set[tuple]:
+    """What a description says apart from its date (blank nodes compared by their shape)."""
+    return {
+        (p, o if not isinstance(o, BNode) else tuple(sorted(graph.predicate_objects(o))))
+        for p, o in graph.predicate_objects(subject)
+        if p != DCTERMS.modified
+    }
 
 
 def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
@@ -196,7 +275,7 @@ def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
                 results = _compiled_results(checks, sources, store, bool(data_graph))
                 findings = [finding_of(result, shapes) for result in results]
             findings.extend(integrity.result())
-            located = tuple(locate(findings, sources, store))
+            located = tuple(locate(editorial(findings, sources, store), sources, store))
             labels = labels_of(store, sorted({f.focus for f in located}))
             triples = triples.result()
     finally:
@@ -260,7 +339,8 @@ class ReportCache:
         digest = hashlib.sha256()
         for module in (__file__, shacl.__file__, shapecheck.__file__, source_files.__file__):
             digest.update(Path(module).read_bytes())
-        digest.update(f"{pyshacl.__version__}\0{inference}\0".encode())
+        # today's date too: a date in the future is one no longer, some day
+        digest.update(f"{pyshacl.__version__}\0{inference}\0{date.today()}\0".encode())
         for f in sources.files:
             digest.update(f"{f.relpath}\0{len(f.text)}\0".encode())
             digest.update(f.text.encode("utf-8"))
@@ -436,6 +516,110 @@ def integrity_findings(store: Store, ontology: Graph) -> Iterator[Finding]:
     yield from dangling_links(store)
     yield from duplicate_labels(store, ontology)
     yield from unpublishable_terms(store)
+    yield from markup_in_text(store)
+    yield from future_dates(store)
+    yield from duplicate_positions(store)
+
+
+# Markup in text: a tag (<p>, </a>, <br/>) or an HTML entity (&amp; &#8217;). Pages escape
+# text, so readers would see the raw markup.
+MARKUP = r"<[A-Za-z/!][^<>]*>|&([A-Za-z]+|#[0-9]+|#x[0-9A-Fa-f]+);"
+
+
+def markup_in_text(store: Store) -> Iterator[Finding]:
+    rows = store.select(
+        "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(isLiteral(?o) && REGEX(STR(?o), {Literal(MARKUP).n3()})) {IN_DATA} }}"
+    )
+    for row in rows:
+        text = str(row["o"])
+        cleaned = " ".join(Markup(text).striptags().split())
+        yield Finding(
+            "Warning",
+            str(row["s"]),
+            "holds HTML markup, which pages show as it is written (text is published as "
+            f"plain text): write {_render_value(Literal(cleaned))} instead",
+            "integrity:markup",
+            path=shorten(str(row["p"])),
+            value=_render_value(row["o"]),
+        )
+
+
+# A date this many days ahead of the validating machine's clock is in the future (one day
+# of slack: an editor a time zone ahead of the server is already on the next day).
+FUTURE_SLACK_DAYS = 1
+
+
+def future_dates(store: Store) -> Iterator[Finding]:
+    """dcterms:modified after today: harvesters that ask "what changed since" skip it."""
+    limit = (date.today() + timedelta(days=FUTURE_SLACK_DAYS)).isoformat()
+    rows = store.select(
+        "SELECT DISTINCT ?s ?m WHERE { GRAPH ?g { ?s <http://purl.org/dc/terms/modified> ?m } "
+        f'FILTER(STR(?m) > "{limit}") {IN_DATA} }}'
+    )
+    for row in rows:
+        yield Finding(
+            "Violation",
+            str(row["s"]),
+            f"was modified in the future: write the day of the change, today "
+            f"{date.today().isoformat()} at the latest",
+            "integrity:future-date",
+            path="dcterms:modified",
+            value=_render_value(row["m"]),
+        )
+
+
+# The lists whose items carry a ler:position, and what makes two items part of one list:
+# the resources of one category, the work streams of one group in one stage... rdf:type
+# stands for the class the item is written with (business and social cases are two lists).
+POSITION_LISTS: dict[URIRef, tuple[URIRef, ...]] = {
+    LER.Resource: (LER.category,),
+    LER.WorkStream: (LER.stakeholderGroup, LER.stage),
+    LER.Recommendation: (LER.stakeholderGroup, LER.actionArea),
+    LER.ValueProposition: (LER.stakeholderGroup, RDF.type),
+    LER.TermSense: (LER.senseOf,),
+    LER.InteroperabilityPrinciple: (LER.principleOf,),
+    LER.Advantage: (LER.advantageOf,),
+    LER.ScenarioStep: (LER.stepOf,),
+    LER.StakeholderGroup: (),
+    LER.LifecycleStage: (),
+    LER.ActionArea: (),
+    LER.ResourceCategory: (),
+    LER.LERRole: (),
+}
+
+
+def duplicate_positions(store: Store) -> Iterator[Finding]:
+    """Two items of one list at the same ler:position: the order of the list is lost."""
+    for cls, keys in POSITION_LISTS.items():
+        patterns = " ".join(
+            f"?s {'a' if key == RDF.type else key.n3()} ?k{i} ." for i, key in enumerate(keys)
+        )
+        columns = " ".join(f"?k{i}" for i in range(len(keys)))
+        rows = store.select(
+            f"SELECT DISTINCT ?s ?position {columns} WHERE {{ ?s a ?t . "
+            f"?t {RDFS.subClassOf.n3()}* {cls.n3()} . ?s {LER.position.n3()} ?position . "
+            f"{patterns} }}"
+        )
+        lists: dict[tuple, set[str]] = defaultdict(set)
+        for row in rows:
+            key = tuple(str(row[f"k{i}"]) for i in range(len(keys)))
+            lists[(key, str(row["position"]))].add(str(row["s"]))
+        for (key, position), items in lists.items():
+            if len(items) < 2:
+                continue
+            within = " and ".join(shorten(str(k)) for k in key if str(k) != str(cls)) or "the list"
+            for item in sorted(items):
+                others = ", ".join(shorten(o) for o in sorted(items) if o != item)
+                yield Finding(
+                    "Violation",
+                    item,
+                    f"has ler:position {position}, as {others} in the same list "
+                    f"({within}): give each item of a list its own position",
+                    "integrity:duplicate-position",
+                    path="ler:position",
+                    value=_render_value(Literal(int(position))),
+                )
 
 
 # The longest literal the data may hold, in characters: a longer one is a file pasted by
@@ -591,13 +775,172 @@ def locate(findings: list[Finding], sources: Sources, store: Store) -> Iterator[
                 first[s] = g
     for finding in findings:
         described_in = order.get(first.get(finding.focus, ""))
-        if described_in is None:
+        if described_in is None or finding.file:
             yield finding
         else:
-            yield Finding(
-                **{
-                    **asdict(finding),
-                    "file": described_in.relpath,
-                    "line": described_in.line_of(finding.focus),
-                }
+            line = described_in.line_of(finding.focus)
+            if finding.value:  # the line that writes the value at fault, when it can be found
+                line = (
+                    described_in.line_of_value(
+                        finding.focus, value_forms(finding.value, described_in)
+                    )
+                    or line
+                )
+            yield Finding(**{**asdict(finding), "file": described_in.relpath, "line": line})
+
+
+def value_forms(value: str, source: source_files.SourceFile) -> list[str]:
+    """How a finding's value (as `_render_value` shows it) can be written in a file."""
+    literal = re.match(r'"(.*)"(@[\w-]+|\^\^\S+)?$', value, re.S)
+    if literal:
+        text, tag = literal.groups()
+        if text.endswith("...") and len(text) == 80:  # shortened: its start
+            return ['"' + text[:40]]
+        # a number may be written without quotes (ler:position 3)
+        bare = [text] if tag in ("^^xsd:integer", "^^xsd:decimal", "^^xsd:boolean") else []
+        return [f'"{text}"', *bare]
+    iri = unshorten(value)
+    return source.forms_of(iri) if iri else []
+
+
+def unshorten(short: str) -> str | None:
+    """The IRI of a short form made by `shorten` (kind/slug, prefix:local or <iri>)."""
+    if short.startswith("<") and short.endswith(">"):
+        return short[1:-1]
+    if is_entity_path(short):
+        return ENTITY_BASE + short
+    prefix, colon, local = short.partition(":")
+    return PREFIXES[prefix] + local if colon and prefix in PREFIXES else None
+
+
+# --- one finding per mistake, with its fix ------------------------------------------------
+
+# What a well-formed value of each datatype looks like: (pattern, how to write it). Python's
+# own parsers then check what a pattern cannot (a 30 February).
+LEXICAL_FORMS = {
+    "xsd:date": (r"-?\d{4,}-\d\d-\d\d", 'YYYY-MM-DD, such as "2026-03-10"^^xsd:date'),
+    "xsd:gYear": (r"-?\d{4,}", 'YYYY, such as "2026"^^xsd:gYear'),
+    "xsd:gYearMonth": (r"-?\d{4,}-\d\d", 'YYYY-MM, such as "2026-03"^^xsd:gYearMonth'),
+    "xsd:dateTime": (
+        r"-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?",
+        'YYYY-MM-DDThh:mm:ss, such as "2026-03-10T09:30:00Z"^^xsd:dateTime',
+    ),
+    "xsd:integer": (r"[+-]?\d+", "digits only, such as 3 (no quotes needed)"),
+    "xsd:decimal": (
+        r"[+-]?(\d+(\.\d*)?|\.\d+)",
+        "digits with an optional decimal point, such as 2.5",
+    ),
+    "xsd:boolean": (r"true|false|1|0", "true or false"),
+}
+
+
+def well_formed(lexical: str, datatype: str) -> bool:
+    pattern, _ = LEXICAL_FORMS[datatype]
+    if not re.fullmatch(pattern, lexical):
+        return False
+    with contextlib.suppress(ValueError):
+        if datatype in ("xsd:date", "xsd:dateTime"):
+            datetime.fromisoformat(lexical.replace("Z", "+00:00"))
+        elif datatype == "xsd:gYearMonth":
+            datetime.strptime(lexical, "%Y-%m")
+        return True
+    return False
+
+
+def editorial(findings: list[Finding], sources: Sources, store: Store) -> list[Finding]:
+    """One finding per mistake: the same finding once; an ill-typed value said as such
+    (with the form it should have) instead of every constraint it breaks; a link to a
+    missing entity once, with the closest existing IRIs, and not again as a link to
+    something of the wrong class; an entity described twice said as such, with every
+    FILE:LINE, instead of the cardinalities the second description breaks."""
+    # the same message about the same value from two constraints (sh:datatype and
+    # sh:languageIn both reject an untagged label) is one finding
+    unique: dict[tuple, Finding] = {}
+    for f in map(_ill_typed, findings):
+        unique.setdefault((f.severity, f.focus, f.path, f.message, f.value), f)
+    findings = list(unique.values())
+    findings = _dangling_with_suggestions(findings, store)
+    return _duplicate_descriptions(findings, sources)
+
+
+def _ill_typed(finding: Finding) -> Finding:
+    typed = re.fullmatch(r'"(.*)"\^\^(xsd:\w+)', finding.value or "", re.S)
+    if not typed or typed.group(2) not in LEXICAL_FORMS or well_formed(*typed.groups()):
+        return finding
+    lexical, datatype = typed.groups()
+    return replace(
+        finding,
+        message=f'"{lexical}" is not a valid {datatype}: write it as {LEXICAL_FORMS[datatype][1]}',
+        constraint="integrity:ill-typed",
+    )
+
+
+def _dangling_with_suggestions(findings: list[Finding], store: Store) -> list[Finding]:
+    dangling = [f for f in findings if f.constraint == "integrity:dangling-link"]
+    if not dangling:
+        return findings
+    kinds = sorted({f.value.split("/")[0] for f in dangling if f.value})
+    starts = " || ".join(
+        f"STRSTARTS(STR(?s), {Literal(ENTITY_BASE + k + '/').n3()})" for k in kinds
+    )
+    rows = store.select(
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({starts}) {IN_DATA} }}"
+    )
+    existing: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        short = shorten(str(row["s"]))
+        existing[short.split("/")[0]].append(short)
+    links = {(f.focus, f.value) for f in dangling}
+    kept = []
+    for f in findings:
+        if f.constraint == "sh:ClassConstraintComponent" and (f.focus, f.value) in links:
+            continue  # the same link, already reported as pointing at nothing
+        if f in dangling and f.value:
+            kind, _, slug = f.value.partition("/")
+            slugs = [e.partition("/")[2] for e in existing[kind]]
+            close = [f"{kind}/{c}" for c in difflib.get_close_matches(slug, slugs, n=3, cutoff=0.8)]
+            hint = (
+                f"; did you mean {' or '.join(close)}?"
+                if close
+                else (
+                    f"; add its description to the data, or link to an existing {f.value.split('/')[0]}"
+                )
             )
+            f = replace(f, message=f.message + hint)
+        kept.append(f)
+    return kept
+
+
+# Constraints that an entity described twice breaks (two labels, two dates...).
+_REPEATED = ("sh:MaxCountConstraintComponent", "sh:UniqueLangConstraintComponent")
+
+
+def _duplicate_descriptions(findings: list[Finding], sources: Sources) -> list[Finding]:
+    """An IRI that starts two statements of one data file is a copied block; across files,
+    it is reported when the second description breaks a cardinality."""
+    statements: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for f in sources.of_role("data"):
+        for iri, line in f.subject_lines():
+            statements[iri].append((f.relpath, line))
+    repeated = {f.focus for f in findings if f.constraint in _REPEATED}
+    twice = {
+        iri: places
+        for iri, places in statements.items()
+        if len(places) > 1 and (iri in repeated or len({path for path, _ in places}) < len(places))
+    }
+    kept = [f for f in findings if not (f.focus in twice and f.constraint in _REPEATED)]
+    for iri, places in sorted(twice.items()):
+        where = [f"{path}:{line}" for path, line in places]
+        where = ", ".join(where[:-1]) + " and " + where[-1]
+        kept.append(
+            Finding(
+                "Violation",
+                iri,
+                f"is described {len(places)} times, at {where}: merge the descriptions into "
+                "one (or give the copy an IRI of its own)",
+                "integrity:described-twice",
+                file=places[1][0],
+                line=places[1][1],
+            )
+        )
+    return kept

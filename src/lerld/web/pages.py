@@ -9,13 +9,16 @@ Catalogue pages are documents too: /glossary.ttl is the graph the glossary page 
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from flask import Blueprint, Flask, Response, abort, current_app, g, render_template, request
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from werkzeug.routing import Map
 
-from lerld import dataset, describe, vocabdoc
+from lerld import dataset, describe, editing, vocabdoc
 from lerld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS, split_extension
-from lerld.sources import source_of
+from lerld.sources import SourceFile, source_of
 from lerld.terms import LABEL_PREDICATES, shorten
 from lerld.web import pagedata
 from lerld.web.http import graph_document
@@ -175,10 +178,44 @@ def catalogue_data(view: pagedata.CatalogueView, schema_type: str) -> dict:
 
 
 def edit_links(iri: str) -> list[dict]:
-    """'Suggest an edit' links to the source files that describe an entity."""
-    paths = [source_of(name) for name in describe.source_graphs(g.snapshot.store, iri)]
+    """'Suggest an edit' links to the source files that describe an entity, each at the
+    lines of its description where they can be found; none without a configured
+    repository (--edit-url, or the checkout's remote on a known forge)."""
     template = settings().edit_url
-    return [{"path": p, "href": template.format(path=p)} for p in paths if p]
+    if template is None:
+        return []
+    paths = [source_of(name) for name in describe.source_graphs(g.snapshot.store, iri)]
+    links = []
+    for path in filter(None, paths):
+        blocks = _source_file(settings().root, path).blocks_of(iri) if path else []
+        if blocks:
+            start, end = blocks[0]
+            href = template.format(path=path, start=start, end=end)
+            lines = f"{start}\u2013{end}" if end > start else str(start)  # an en dash
+        else:  # not found in the file as it is now: the whole file
+            href = template.split("#", 1)[0].format(path=path, start=1, end=1)
+            lines = None
+        links.append({"path": path, "href": href, "lines": lines})
+    return links
+
+
+def _source_file(root: Path, path: str) -> SourceFile:
+    """The source file as it is on disk now (read again when it changes)."""
+    file = root / path
+    try:
+        stat = file.stat()
+    except OSError:
+        return SourceFile(path=file, relpath=path, role="data", text="")
+    return _read_source(str(file), path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _read_source(file: str, path: str, _mtime: int, _size: int) -> SourceFile:
+    try:
+        text = Path(file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return SourceFile(path=Path(file), relpath=path, role="data", text=text)
 
 
 def entity_page(iri: str, graph: Graph) -> str:
@@ -317,6 +354,29 @@ def shapes_page(path: str, graph: Graph) -> str:
             "name": doc.title,
             "description": doc.description,
             "version": doc.version,
+        },
+    )
+
+
+# --- the editor's guide ----------------------------------------------------------------
+
+
+@blueprint.route("/editing")
+def editing_page() -> str:
+    """The editor's guide, generated from the shapes and the ontology (lerld.editing)."""
+    cache = g.snapshot.cache
+    if "editing.guide" not in cache:  # one per snapshot: it only changes with the sources
+        cache["editing.guide"] = editing.guide(g.snapshot.store)
+    current = cache["editing.guide"]
+    return render_template(
+        "editing.html",
+        title="Editing the map",
+        guide=current,
+        structured_data={
+            "@context": SCHEMA_ORG,
+            "@type": "TechArticle",
+            "name": "Editing the map",
+            "about": [{"@id": k.cls, "name": k.name} for k in current.kinds],
         },
     )
 
