@@ -62,7 +62,7 @@ class SuiteTest:
         return root
 
 
-def tests() -> list[SuiteTest]:
+def suite_tests() -> list[SuiteTest]:
     """Every sht:Validate test of the suite's manifests, in manifest order."""
     found = []
     for manifest in _manifests(SUITE / "manifest.ttl"):

@@ -112,8 +112,11 @@ def visit(browser, site: str, path: str) -> Visit:
 
 def test_every_kind_of_page_loads_cleanly_in_chromium(browser, live_server, snapshot):
     paths = page_paths(snapshot.store)
-    kinds = [k for k in pagedata.KINDS if k != pagedata.THING]
-    assert len(entity_pages(snapshot.store)) >= len(kinds) - 2, "few kinds of entity found"
+    # the kinds that only `lerld ingest` writes (credentials, their achievements, skills and
+    # endorsements) are not in the repository's data; every other kind has its page here
+    ingested = {"record", "achievement", "competency", "competency-framework", "endorsement"}
+    kinds = [k for k in pagedata.KINDS if k != pagedata.THING and k.key not in ingested]
+    assert len(entity_pages(snapshot.store)) >= len(kinds), "a kind of entity has no page"
     problems = {}
     for path in paths:
         seen = visit(browser, live_server.url, path)

@@ -15,9 +15,9 @@ from lerld.settings import Settings
 from lerld.sources import graph_name, load_into, load_sources
 from lerld.stores import open_store
 from lerld.validation import finding_of
-from tests.shacl_suite import SuiteTest, rows_of_findings, rows_of_json, tests
+from tests.shacl_suite import SuiteTest, rows_of_findings, rows_of_json, suite_tests
 
-TESTS = tests()
+TESTS = suite_tests()
 SUPPORTED = [t for t in TESTS if not t.failure]
 
 # Where lerld answers otherwise than the suite, and why; the test holds lerld to its answer.

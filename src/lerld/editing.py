@@ -36,7 +36,7 @@ EXAMPLE_URL = "https://example.org/"
 # keeps triples, not prefixes).
 OTHER_PREFIXES = {
     "ob": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#",
-    "clr": "https://purl.imsglobal.org/spec/clr/vocab#",
+    "clr": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#",
     "cred": "https://www.w3.org/2018/credentials#",
     "prov": "http://www.w3.org/ns/prov#",
 }
@@ -138,6 +138,16 @@ class _Facts:
     def subclasses(self, cls: URIRef) -> list[URIRef]:
         return list(self.ontology.transitive_subjects(RDFS.subClassOf, cls))
 
+    def matching(self, pattern: str) -> str | None:
+        """The first described entity whose IRI matches a shape's sh:pattern: a link that
+        the shape constrains by IRI (an endorsement of an achievement or organization)."""
+        rows = self.store.select(
+            f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s a ?t }} "
+            f'FILTER(STRSTARTS(STR(?g), "{DATA_GRAPHS}")) '
+            f"FILTER(REGEX(STR(?s), {Literal(pattern).n3()})) }} ORDER BY ?s LIMIT 1"
+        )
+        return str(rows[0]["s"]) if rows else None
+
     def usual_value(self, cls: URIRef, path: URIRef) -> str | None:
         """The value entities of the class link to most often through `path`."""
         rows = self.store.select(
@@ -212,7 +222,14 @@ def _list(shapes: Graph, node) -> list:
 
 def _rows(shapes: Graph, ontology: Graph, shape, cls: URIRef) -> dict[URIRef, _Row]:
     rows: dict[URIRef, _Row] = {}
-    for prop in shapes.objects(shape, SH.property):
+
+    # in an order of their own: the store gives the property shapes (blank nodes) in its
+    # order, and the guide must read the same from every store
+    def order(prop) -> tuple[str, str]:
+        paths = sorted(map(str, _paths(shapes, shapes.value(prop, SH.path))))
+        return " ".join(paths), _str(shapes.value(prop, SH.message)) or ""
+
+    for prop in sorted(shapes.objects(shape, SH.property), key=order):
         paths = _paths(shapes, shapes.value(prop, SH.path))
         severity = shapes.value(prop, SH.severity) or SH.Violation
         for path in paths:
@@ -547,6 +564,11 @@ def _example_value(path, row: _Row, name: str, kind: Kind, facts: _Facts, today:
             if found:
                 return URIRef(found[0])
         return None
+    # a link constrained to our entities by the IRI's pattern, not by a class
+    if row.pattern and re.escape(ENTITY_BASE) in row.pattern:
+        found = facts.matching(row.pattern)
+        if found:
+            return URIRef(found)
     if path == URIRef("https://schema.org/url") or row.node_kind == SH.IRI:
         return URIRef(f"{EXAMPLE_URL}{kind.key}/{name.lower().replace(' ', '-')}")
     if row.datatypes:

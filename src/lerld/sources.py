@@ -132,10 +132,13 @@ class SourceFile:
 
     def subject_lines(self) -> Iterator[tuple[str, int]]:
         """(IRI, line) of each statement that starts with an IRI at the start of a line."""
+        line, counted = 1, 0  # lines counted as the tokens come, not from the start each time
         for token in _SUBJECT.finditer(self.text):
             iri = self.expand(token.group(1))
             if iri:
-                yield iri, self.text.count("\n", 0, token.start()) + 1
+                line += self.text.count("\n", counted, token.start())
+                counted = token.start()
+                yield iri, line
 
     def blocks_of(self, iri: str) -> list[tuple[int, int]]:
         """The (first, last) lines of each statement of this file that describes `iri`."""

@@ -853,14 +853,32 @@ def editorial(findings: list[Finding], sources: Sources, store: Store) -> list[F
     missing entity once, with the closest existing IRIs, and not again as a link to
     something of the wrong class; an entity described twice said as such, with every
     FILE:LINE, instead of the cardinalities the second description breaks."""
-    # the same message about the same value from two constraints (sh:datatype and
-    # sh:languageIn both reject an untagged label) is one finding
-    unique: dict[tuple, Finding] = {}
-    for f in map(_ill_typed, findings):
-        unique.setdefault((f.severity, f.focus, f.path, f.message, f.value), f)
-    findings = list(unique.values())
+    findings = _one_per_mistake([_ill_typed(f) for f in findings])
     findings = _dangling_with_suggestions(findings, store)
     return _duplicate_descriptions(findings, sources)
+
+
+def _one_per_mistake(findings: list[Finding]) -> list[Finding]:
+    """The same message about the same value from two constraint components (sh:datatype
+    and sh:languageIn both reject an untagged label) is one finding: that of sh:datatype
+    when it is one of them, else the first. Findings of one component stay apart: in SHACL
+    two sh:class values or two shapes each give their own result (W3C suite class-003,
+    nodeKind-001)."""
+    components: dict[tuple, list[str]] = defaultdict(list)
+    for f in findings:
+        seen = components[(f.severity, f.focus, f.path, f.message, f.value)]
+        if f.constraint not in seen:
+            seen.append(f.constraint)
+    kept = []
+    for f in findings:
+        seen = components[(f.severity, f.focus, f.path, f.message, f.value)]
+        chosen = DATATYPE_COMPONENT if DATATYPE_COMPONENT in seen else seen[0]
+        if f.constraint == chosen:
+            kept.append(f)
+    return kept
+
+
+DATATYPE_COMPONENT = "sh:DatatypeConstraintComponent"
 
 
 def _ill_typed(finding: Finding) -> Finding:
@@ -871,7 +889,6 @@ def _ill_typed(finding: Finding) -> Finding:
     return replace(
         finding,
         message=f'"{lexical}" is not a valid {datatype}: write it as {LEXICAL_FORMS[datatype][1]}',
-        constraint="integrity:ill-typed",
     )
 
 
@@ -916,17 +933,20 @@ _REPEATED = ("sh:MaxCountConstraintComponent", "sh:UniqueLangConstraintComponent
 
 
 def _duplicate_descriptions(findings: list[Finding], sources: Sources) -> list[Finding]:
-    """An IRI that starts two statements of one data file is a copied block; across files,
-    it is reported when the second description breaks a cardinality."""
+    """An IRI that starts statements in two places (of one file or two) is a copied block
+    when that breaks a cardinality (two labels, two dates): said once, with every place.
+    More statements about one IRI that break nothing are plain RDF (an identifier added
+    below the organization's block) and not reported."""
+    repeated = {f.focus for f in findings if f.constraint in _REPEATED}
+    if not repeated:  # the files are read only when a cardinality is broken
+        return findings
     statements: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for f in sources.of_role("data"):
         for iri, line in f.subject_lines():
-            statements[iri].append((f.relpath, line))
-    repeated = {f.focus for f in findings if f.constraint in _REPEATED}
+            if iri in repeated:
+                statements[iri].append((f.relpath, line))
     twice = {
-        iri: places
-        for iri, places in statements.items()
-        if len(places) > 1 and (iri in repeated or len({path for path, _ in places}) < len(places))
+        iri: places for iri, places in statements.items() if len(places) > 1 and iri in repeated
     }
     kept = [f for f in findings if not (f.focus in twice and f.constraint in _REPEATED)]
     for iri, places in sorted(twice.items()):
