@@ -25,6 +25,7 @@ from lerld.sources import Sources, graph_name, source_of
 from lerld.stores import Store
 from lerld.terms import ENTITY_BASE, LER, PREFIXES, SH, is_entity, shorten
 from lerld.validation import POSITION_LISTS
+from lerld.vocabdoc import VOCABULARIES
 
 SHAPES_GRAPHS = graph_name("shapes/")
 ONTOLOGY_GRAPHS = graph_name("ontology/")
@@ -33,12 +34,9 @@ DATA_GRAPHS = graph_name("data/")
 TEXT_PREDICATES = {RDFS.label, SKOS.prefLabel, DCTERMS.title}
 EXAMPLE_URL = "https://example.org/"
 # Vocabularies the ontology aligns with, as ontology/alignment.ttl declares them (the store
-# keeps triples, not prefixes).
+# keeps triples, not prefixes); their namespaces from the one table of them (vocabdoc).
 OTHER_PREFIXES = {
-    "ob": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#",
-    "clr": "https://purl.imsglobal.org/spec/vc/clr/vocab.html#",
-    "cred": "https://www.w3.org/2018/credentials#",
-    "prov": "http://www.w3.org/ns/prov#",
+    v.prefix: v.namespace for v in VOCABULARIES if v.prefix in ("ob", "clr", "cred", "prov")
 }
 
 

@@ -858,6 +858,9 @@ def editorial(findings: list[Finding], sources: Sources, store: Store) -> list[F
     return _duplicate_descriptions(findings, sources)
 
 
+DATATYPE_COMPONENT = "sh:DatatypeConstraintComponent"
+
+
 def _one_per_mistake(findings: list[Finding]) -> list[Finding]:
     """The same message about the same value from two constraint components (sh:datatype
     and sh:languageIn both reject an untagged label) is one finding: that of sh:datatype
@@ -876,9 +879,6 @@ def _one_per_mistake(findings: list[Finding]) -> list[Finding]:
         if f.constraint == chosen:
             kept.append(f)
     return kept
-
-
-DATATYPE_COMPONENT = "sh:DatatypeConstraintComponent"
 
 
 def _ill_typed(finding: Finding) -> Finding:
