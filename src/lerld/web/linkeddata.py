@@ -58,7 +58,7 @@ def document(rest: str) -> Response:
         )
     # a further page of the triples that point at the entity: RDF only (the HTML page
     # lists what links here its own way)
-    graph = describe.describe(g.snapshot.store, iri, base_uri(), int(page))
+    graph = further_page(iri, int(page))
     if not len(graph) or (explicit is not None and explicit not in RDF_FORMATS):
         abort(404, description=f"There is no page {page} of the links to {iri} in this format.")
     return graph_document(
@@ -69,6 +69,20 @@ def document(rest: str) -> Response:
         query=f"?page={page}",
         formats=RDF_FORMATS,
     )
+
+
+def further_page(iri: str, page: int) -> Graph:
+    """A further page of an entity's document, asked of the store once per snapshot, like
+    every rendering (graph_document caches the serializations, not the graph that decides
+    between 200 and 404). A page past the last is empty and not kept: any number can be
+    asked for."""
+    key = ("further-page", iri, page)
+    graph = g.snapshot.cache.get(key)
+    if graph is None:
+        graph = describe.describe(g.snapshot.store, iri, base_uri(), page)
+        if len(graph):
+            g.snapshot.cache[key] = graph
+    return graph
 
 
 def source_graphs(prefix: str) -> Graph:
