@@ -14,26 +14,18 @@ from lerld.cli import EXIT_SOURCE_ERROR, main
 from lerld.settings import Settings
 from lerld.sources import graph_name, load_into, load_sources
 from lerld.stores import open_store
-from lerld.validation import finding_of
+from lerld.validation import compiled_results, finding_of
 from tests.shacl_suite import SuiteTest, rows_of_findings, rows_of_json, suite_tests
 
 TESTS = suite_tests()
 SUPPORTED = [t for t in TESTS if not t.failure]
 
-# Where lerld answers otherwise than the suite, and why; the test holds lerld to its answer.
-KNOWN_DISAGREEMENTS = {
-    # The shapes say sh:uniqueLang "1"^^xsd:boolean, which the suite reads as not "true"
-    # (the constraint is off). rdflib, which parses the shapes for both engines, stores the
-    # literal in canonical form, "true": lerld applies the constraint (as pyshacl does) and
-    # reports the two @en values. Stricter, never laxer.
-    "core/property/uniqueLang-002": "reports",
-    # $shapesGraph is optional in SHACL-SPARQL (SHACL 5.3.1); neither of lerld's engines
-    # supports it (pyshacl raises NotImplementedError): lerld refuses the shapes, naming it.
-    "sparql/pre-binding/shapesGraph-001": "refuses",
-}
+# Where lerld answers otherwise than the suite, and why (none: every test agrees).
+KNOWN_DISAGREEMENTS: dict[str, str] = {}
 
 
 def test_the_whole_suite_is_there():
+    assert not KNOWN_DISAGREEMENTS
     assert len(TESTS) == 120
     assert sum(t.failure for t in TESTS) == 7
 
@@ -45,16 +37,6 @@ def test_lerld_validate_agrees_with_the_suite(test: SuiteTest, tmp_path, capsys,
     argv = ["--root", str(root), "validate", "--format", "json", "--min-severity", "info"]
     status = main(argv)
     captured = capsys.readouterr()
-    if KNOWN_DISAGREEMENTS.get(test.name) == "refuses":
-        assert status == EXIT_SOURCE_ERROR
-        assert "$shapesGraph, an optional SHACL-SPARQL feature" in captured.err
-        return
-    if KNOWN_DISAGREEMENTS.get(test.name) == "reports":
-        assert status == 1
-        assert test.conforms and {r[4] for r in rows_of_json(captured.out)} == {
-            "sh:UniqueLangConstraintComponent"
-        }
-        return
     if test.failure:
         # refused as the spec says, naming the rule the query breaks
         assert status == EXIT_SOURCE_ERROR, captured.out
@@ -82,7 +64,7 @@ def compiled_rows(test: SuiteTest, root) -> tuple[set | None, object]:
             checks = shacl.compile_shapes(shapes, shacl.class_hierarchy(store, data_graph))
         except shacl.Unsupported as e:
             return None, e
-        results = shacl.run(checks, store, data_graph)
+        results = compiled_results(checks, sources, store, holds_shapes=True)
         return rows_of_findings(finding_of(r, shapes) for r in results), None
     finally:
         store.close()
@@ -244,3 +226,47 @@ def test_a_sparql_constraint_with_a_nested_group_goes_to_pyshacl(tmp_path, monke
             "sh:SPARQLConstraintComponent",
         )
     ]
+
+
+@pytest.mark.parametrize("flag", ['"1"^^xsd:boolean', "true"])
+def test_sh_unique_lang_is_on_only_when_true_in_both_engines(tmp_path, monkeypatch, flag):
+    """SHACL turns sh:uniqueLang on with true only (suite uniqueLang-002): the compiled
+    engine and the pyshacl fallback (sh:equals is not compiled) read the shapes as written."""
+    monkeypatch.setenv("LERLD_CACHE_DIR", "off")
+    data = 'ex:a a ex:C ; ex:p "x"@en, "y"@en ; ex:q "x"@en, "y"@en .\n'
+    for engine, extra in (("compiled", ""), ("pyshacl", " ; sh:equals ex:q")):
+        shapes = SHAPE.format(f"sh:uniqueLang {flag}{extra}")
+        assert compiles(shapes) == (engine == "compiled")
+        status, rows = validate_texts(tmp_path / engine, shapes, data)
+        on = flag == "true"
+        assert status == (1 if on else 0), engine
+        assert [row[4] for row in rows] == (["sh:UniqueLangConstraintComponent"] if on else [])
+
+
+SHAPES_GRAPH_CONSTRAINT = (
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; ex:limit 2 ; sh:sparql [ sh:select "
+    '"""SELECT $this WHERE { FILTER bound($shapesGraph) GRAPH $shapesGraph '
+    "{ $currentShape <http://example.org/limit> ?n } $this <http://example.org/p> ?v "
+    'FILTER(?v > ?n) }""" ] .\n'
+)
+
+
+def test_shapes_graph_is_the_shapes_as_a_named_graph(tmp_path, monkeypatch):
+    """$shapesGraph and $currentShape pre-bound (SHACL 5.3.1): the query reads the shapes."""
+    monkeypatch.setenv("LERLD_CACHE_DIR", "off")
+    assert compiles(SHAPES_GRAPH_CONSTRAINT)
+    status, rows = validate_texts(
+        tmp_path, SHAPES_GRAPH_CONSTRAINT, "ex:a a ex:C ; ex:p 3 .\nex:b a ex:C ; ex:p 1 .\n"
+    )
+    assert status == 1
+    assert [row[0] for row in rows] == ["http://example.org/a"]
+
+
+def test_shapes_graph_where_pyshacl_validates_is_refused_by_name(tmp_path, capsys, monkeypatch):
+    """With inference pyshacl validates, and it has no $shapesGraph: a clear refusal."""
+    monkeypatch.setenv("LERLD_CACHE_DIR", "off")
+    validate_texts(tmp_path, SHAPES_GRAPH_CONSTRAINT, "ex:a a ex:C ; ex:p 3 .\n")
+    capsys.readouterr()
+    status = main(["--root", str(tmp_path), "validate", "--inference", "rdfs"])
+    assert status == EXIT_SOURCE_ERROR
+    assert "$shapesGraph" in capsys.readouterr().err

@@ -39,7 +39,9 @@ from rdflib.term import Node
 
 from lerld.formats import SPARQL_JSON
 from lerld.results import Formats, read_json
-from lerld.stores import Dataset, Store
+from lerld.shapecheck import declared_prefixes
+from lerld.sources import graph_name
+from lerld.stores import Dataset, GraphData, Store
 from lerld.terms import SH
 
 # Components whose value nodes are checked one by one (the "value query").
@@ -114,6 +116,19 @@ LEXICAL_PATTERNS = {
     XSD.gYear: f"^{_YEAR}{_TIMEZONE}$",
     XSD.gYearMonth: f"^{_YEAR}-(0[1-9]|1[0-2]){_TIMEZONE}$",
 }
+# The named graph that holds the shapes graph for SPARQL-based constraints that read it:
+# $shapesGraph is pre-bound to this IRI (SHACL 5.3.1).
+SHAPES_GRAPH = graph_name("shapes/")
+# A SPARQL query's tokens that may hold a variable's name without being one (strings, IRIs,
+# comments), then bound(var) and variables: pre-bound variables are found outside the first.
+_SPARQL_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*'
+    r"|(?i:bound)\s*\(\s*[?$](\w+)\s*\)|[?$](\w+)"
+)
+
+
 # Datatypes whose literals the embedded store rewrites as another datatype when it loads
 # them ("1"^^xsd:byte becomes "1"^^xsd:integer): sh:datatype cannot tell them apart there.
 REWRITTEN = frozenset(
@@ -147,6 +162,20 @@ def is_true(node: Node | None) -> bool:
     return isinstance(node, Literal) and node.datatype == XSD.boolean and str(node) == "true"
 
 
+# Boolean parameters that SHACL turns on with "true"^^xsd:boolean only (see is_true).
+FLAGS = (SH.uniqueLang, SH.closed, SH.deactivated, SH.qualifiedValueShapesDisjoint)
+
+
+def drop_flags_off(shapes: Graph) -> Graph:
+    """The shapes graph without the boolean parameters that are off (not "true"): pyshacl
+    reads "1"^^xsd:boolean as on, by its value (W3C suite uniqueLang-002)."""
+    for flag in FLAGS:
+        for shape, value in list(shapes.subject_objects(flag)):
+            if not is_true(value):
+                shapes.remove((shape, flag, value))
+    return shapes
+
+
 class Unsupported(Exception):
     """The shapes graph uses a SHACL feature this compiler does not translate."""
 
@@ -176,6 +205,8 @@ class Check:
     columns: tuple[tuple[str, str | None, bool], ...]
     # for "~well-formed" columns: the datatype whose lexical space the values must be in
     datatype: URIRef | None = None
+    # the query reads the shapes graph (GRAPH $shapesGraph): SHAPES_GRAPH must be named
+    shapes_graph: bool = False
 
 
 class Compiler:
@@ -185,6 +216,12 @@ class Compiler:
         self.g = shapes
         self.ontology = ontology
         self._names = count()
+        # the parameters of the custom constraint components the shapes graph declares
+        self.parameters = {
+            path
+            for parameter in shapes.objects(None, SH.parameter)
+            for path in shapes.objects(parameter, SH.path)
+        }
 
     def fresh(self) -> str:
         return f"?x{next(self._names)}"
@@ -311,8 +348,13 @@ class Compiler:
         return f"EXISTS {{ {patterns}" + (f" FILTER({distinct})" if distinct else "") + " }"
 
     def refuse_unknown(self, shape: Node) -> None:
+        """Raise Unsupported for a SHACL property this compiler does not translate, or a
+        parameter of a custom constraint component. Other properties of a shape are no
+        constraint (SHACL 2.1: a shape may have any other triples)."""
         for p in set(self.g.predicates(shape)):
-            if p not in PASSIVE and p not in VALUE_COMPONENTS and p not in COUNT_COMPONENTS:
+            if p in PASSIVE or p in VALUE_COMPONENTS or p in COUNT_COMPONENTS:
+                continue
+            if str(p).startswith(str(SH)) or p in self.parameters:
                 raise Unsupported(f"{p} on {shape}")
 
     # -- checks --------------------------------------------------------------------------
@@ -473,28 +515,81 @@ class Compiler:
         found = []
         for constraint in self.g.objects(shape, SH.sparql):
             select = str(self.g.value(constraint, SH.select) or "")
-            if self.g.value(constraint, SH.prefixes) is not None:
-                raise Unsupported("sh:prefixes")
             match = re.fullmatch(r"\s*SELECT\s+\$this\s+WHERE\s*\{(.*)\}\s*", select, re.S | re.I)
-            if not match or "$" in match.group(1).replace("$this", ""):
+            if not match:
                 raise Unsupported("a SPARQL constraint other than SELECT $this WHERE {...}")
-            body = match.group(1).replace("$this", "?this")
+            body, reads_shapes = pre_bind(match.group(1), shape)
+            if "$" in body.replace("$this", "") or re.search(r"[?$]PATH\b", body):
+                raise Unsupported("a SPARQL constraint with variables other than $this")
+            body = body.replace("$this", "?this")
             # $this is pre-bound (SHACL 5.3.1); joining the body with the targets binds it
             # alike only where the body's filters see the whole group: a nested group or
-            # subquery would see it unbound (EXISTS substitutes it, as pre-binding does)
+            # subquery that names it would see it unbound (EXISTS substitutes it, as
+            # pre-binding does)
             if any(
-                not re.search(r"EXISTS\s*$", body[: m.start()], re.I)
-                for m in re.finditer(r"\{", body)
+                not re.search(r"EXISTS\s*$", body[:start], re.I) and "?this" in group
+                for start, group in _groups(body)
             ):
-                raise Unsupported("a SPARQL constraint with nested groups or subqueries")
+                raise Unsupported("a SPARQL constraint with $this in nested groups or subqueries")
             if self.g.value(constraint, SH.deactivated) is not None:
                 raise Unsupported("sh:deactivated on a SPARQL constraint")
-            query = f"SELECT DISTINCT ?this WHERE {{ {target} {body} }}"
+            prologue = "".join(
+                f"PREFIX {p}: <{_iri(ns)}>\n"
+                for p, ns in sorted(declared_prefixes(self.g, constraint).items())
+            )
+            query = f"{prologue}SELECT DISTINCT ?this WHERE {{ {target} {body} }}"
             severity, message = self.reporting(shape)
             own = self.g.value(constraint, SH.message)
             message = str(own) if own is not None else message
-            found.append(Check(query, severity, message, None, (("SPARQL", None, False),)))
+            columns = (("SPARQL", None, False),)
+            found.append(Check(query, severity, message, None, columns, None, reads_shapes))
         return found
+
+
+def pre_bind(body: str, shape: Node) -> tuple[str, bool]:
+    """A SPARQL constraint's body with $currentShape and $shapesGraph pre-bound (SHACL
+    5.3.1, Appendix: every occurrence replaced by its value, bound() of it true), and
+    whether it reads the shapes graph. A query that names them anywhere else (in a string)
+    is refused rather than guessed at."""
+    if not isinstance(shape, URIRef) and re.search(r"[?$]currentShape\b", body):
+        raise Unsupported("$currentShape of a shape that is a blank node")
+    values = {"currentShape": shape, "shapesGraph": URIRef(SHAPES_GRAPH)}
+
+    def bound(token: re.Match) -> str:
+        name = token.group(1) or token.group(2)
+        if name not in values:
+            return token.group(0)
+        return "(true)" if token.group(1) else values[name].n3()
+
+    bound_body = _SPARQL_TOKENS.sub(bound, body)
+    if re.search(r"[?$](?:currentShape|shapesGraph)\b", bound_body):
+        raise Unsupported("$currentShape or $shapesGraph inside a string or IRI")
+    names = {t.group(1) or t.group(2) for t in _SPARQL_TOKENS.finditer(body)}
+    return bound_body, "shapesGraph" in names
+
+
+def _groups(text: str) -> Iterator[tuple[int, str]]:
+    """(start, text) of each {...} group of a query, strings and IRIs blanked out."""
+    plain = _SPARQL_TOKENS.sub(
+        lambda t: t.group(0) if t.group(1) or t.group(2) else " " * len(t.group(0)), text
+    )
+    opened: list[int] = []
+    for i, char in enumerate(plain):
+        if char == "{":
+            opened.append(i)
+        elif char == "}":
+            if not opened:
+                raise Unsupported("a SPARQL constraint with unbalanced braces")
+            start = opened.pop()
+            yield start, plain[start : i + 1]
+    if opened:
+        raise Unsupported("a SPARQL constraint with unbalanced braces")
+
+
+def _iri(namespace: str) -> str:
+    if re.search(r'[<>"{}|^`\\\x00-\x20]', namespace):
+        raise Unsupported(f"sh:namespace {namespace!r} is not an IRI")
+    return namespace
 
 
 def _any(conditions: Iterable[str]) -> str:
@@ -566,14 +661,18 @@ def class_hierarchy(store: Store, graphs: Sequence[str] = ()) -> Graph:
     return graph
 
 
-def select(store: Store, query: str, graphs: Sequence[str] = ()) -> list[dict[str, Node]]:
+def select(
+    store: Store, query: str, graphs: Sequence[str] = (), named: Sequence[str] = ()
+) -> list[dict[str, Node]]:
     """The solutions of a query on the data graph: the merge of the named graphs `graphs`
-    (the store's union of graphs if none are named). The shapes are in the store too, as a
-    graph of their own, and SHACL keeps them out of the data graph: a blank node of a file
-    that is both data and shapes is two blank nodes, once in each graph."""
+    (the store's union of graphs if none are named), with the named graphs `named`. The
+    shapes are in the store too, as a graph of their own, and SHACL keeps them out of the
+    data graph: a blank node of a file that is both data and shapes is two blank nodes,
+    once in each graph."""
     if not graphs:
         return store.select(query)
-    answer = store.query(query, Formats(SPARQL_JSON, None), Dataset(default_graphs=tuple(graphs)))
+    dataset = Dataset(default_graphs=tuple(graphs), named_graphs=tuple(named))
+    answer = store.query(query, Formats(SPARQL_JSON, None), dataset)
     parsed = read_json(answer.body or b"")
     if isinstance(parsed, bool):
         raise ValueError("expected solutions")
@@ -589,12 +688,25 @@ def select(store: Store, query: str, graphs: Sequence[str] = ()) -> list[dict[st
 def run(checks: Sequence[Check], store: Store, graphs: Sequence[str] = ()) -> Iterator[Result]:
     """Run the checks against a store whose named graphs `graphs` are the data graph (all
     of its graphs if none are named), a few at a time: the store evaluates queries in
-    parallel, outside Python's lock."""
+    parallel, outside Python's lock. A check that reads the shapes graph needs the data
+    graph named, and the store to hold SHAPES_GRAPH (`shapes_graph_data`)."""
+    if any(c.shapes_graph for c in checks) and not graphs:
+        raise ValueError("a check reads the shapes graph: name the data graph")
+
+    def answer(check: Check) -> list[dict[str, Node]]:
+        named = (*graphs, SHAPES_GRAPH) if check.shapes_graph else ()
+        return select(store, check.query, graphs, named)
+
     with ThreadPoolExecutor(max(2, min(4, os.cpu_count() or 1))) as pool:
-        for check, rows in zip(
-            checks, pool.map(lambda c: select(store, c.query, graphs), checks), strict=True
-        ):
+        for check, rows in zip(checks, pool.map(answer, checks), strict=True):
             yield from _results(check, rows)
+
+
+def shapes_graph_data(shapes: Graph) -> GraphData:
+    """The shapes graph as the content of SHAPES_GRAPH, for checks that read it."""
+    return GraphData(
+        SHAPES_GRAPH, shapes.serialize(format="nt", encoding="utf-8"), "application/n-triples"
+    )
 
 
 def _results(check: Check, rows: list) -> Iterator[Result]:

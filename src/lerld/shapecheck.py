@@ -159,7 +159,7 @@ def _sparql_problems(
     if not isinstance(query, Literal):
         return
     name = graph.namespace_manager.normalizeUri(predicate)
-    prefixes = _declared_prefixes(graph, node)
+    prefixes = declared_prefixes(graph, node)
     text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(prefixes.items())) + str(query)
     # the rules concern these keywords only: most queries need no second (slower) parse
     suspect = (
@@ -173,13 +173,6 @@ def _sparql_problems(
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         yield Problem(node, predicate, f"{name} is not a SPARQL query it can run: {reason}")
         return
-    if re.search(r"[?$]shapesGraph\b", str(query)):
-        yield Problem(
-            node,
-            predicate,
-            f"{name} uses $shapesGraph, an optional SHACL-SPARQL feature lerld's "
-            "validators do not support",
-        )
     used = {v for v in PRE_BOUND if re.search(rf"[?$]{v}\b", str(query))}
     star = re.search(r"SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", str(query), re.I) is not None
     for feature in _pre_binding_problems(algebra, used, star) if suspect else ():
@@ -191,7 +184,7 @@ def _sparql_problems(
         )
 
 
-def _declared_prefixes(graph: Graph, node: Node) -> dict[str, str]:
+def declared_prefixes(graph: Graph, node: Node) -> dict[str, str]:
     """The prefixes of a SPARQL-based constraint (sh:prefixes: nodes whose sh:declare give
     sh:prefix and sh:namespace, with those of the nodes they owl:imports)."""
     found = {}

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import Graph
-from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax, RDFSink, SinkParser
 
 from lerld.errors import SourceError
 from lerld.settings import Settings
@@ -68,8 +68,10 @@ class SourceFile:
 
     @cached_property
     def graph(self) -> Graph:
-        """The file parsed with rdflib (raises SourceError at the line of a syntax error)."""
-        return parse(self.path, self.text, display=self.relpath)
+        """The file parsed with rdflib (raises SourceError at the line of a syntax error).
+        Shapes keep their literals as written: SHACL reads sh:uniqueLang "1"^^xsd:boolean
+        as not "true" (W3C suite uniqueLang-002), which rdflib would rewrite to "true"."""
+        return parse(self.path, self.text, display=self.relpath, as_written=self.role == "shapes")
 
     @cached_property
     def _lines(self) -> list[str]:
@@ -231,14 +233,32 @@ def decode(path: Path, raw: bytes) -> str:
         ) from e
 
 
-def parse(path: Path, text: str, display: str | None = None) -> Graph:
-    """Parse one source file; syntax errors become SourceError with the line number."""
+class _LiteralsAsWritten(RDFSink):
+    """rdflib's Turtle sink, keeping each literal's lexical form as written (rdflib's own
+    normalises "1"^^xsd:boolean to "true", "01"^^xsd:integer to "1")."""
+
+    def newLiteral(self, s: str, dt: URIRef | None, lang: str | None) -> Literal:
+        return Literal(s, datatype=dt, normalize=False) if dt else Literal(s, lang=lang)
+
+
+def parse(path: Path, text: str, display: str | None = None, as_written: bool = False) -> Graph:
+    """Parse one source file; syntax errors become SourceError with the line number.
+    `as_written`: literals keep their lexical forms (N-Triples is Turtle too)."""
     graph = Graph()
     shown = display or str(path)
     try:
-        graph.parse(
-            data=text, format=SOURCE_SUFFIXES[path.suffix], publicID=path.resolve().as_uri()
-        )
+        if as_written:
+            # rdflib's TurtleParser.parse, with the sink that keeps lexical forms
+            parser = SinkParser(
+                _LiteralsAsWritten(graph), baseURI=path.resolve().as_uri(), turtle=True
+            )
+            parser.loadBuf(text)
+            for prefix, namespace in parser._bindings.items():
+                graph.bind(prefix, namespace)
+        else:
+            graph.parse(
+                data=text, format=SOURCE_SUFFIXES[path.suffix], publicID=path.resolve().as_uri()
+            )
     except BadSyntax as e:
         hint = _format_hint(path, text)
         raise explained(
