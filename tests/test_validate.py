@@ -72,3 +72,37 @@ def test_console_script_is_installed(repo_root):
         ["lerld", "--root", str(repo_root), "validate"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_checks_of_single_terms_in_one_scan(project, capsys, monkeypatch):
+    """Markup, a future dcterms:modified, a file: IRI and a literal too long to publish are
+    each reported, once although two files state them (one scan of the triples finds all)."""
+    from lerld.validation import MAX_LITERAL_LENGTH
+
+    monkeypatch.setenv("LERLD_CACHE_DIR", "off")
+    text = (
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "@prefix organization: <https://w3id.org/ler/id/organization/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'organization:aacrao rdfs:comment "a <b>bold</b> claim" ;\n'
+        '  dcterms:modified "2999-01-01"^^<http://www.w3.org/2001/XMLSchema#date> ;\n'
+        f'  rdfs:seeAlso <local-notes> ;\n  rdfs:comment "{"x" * (MAX_LITERAL_LENGTH + 1)}" .\n'
+    )
+    for name in ("zz-one.ttl", "zz-two.ttl"):
+        (project / "data" / name).write_text(text, "utf-8")
+    assert main(["--root", str(project), "validate", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    found = [
+        (f["constraint"], f["path"])
+        for e in report["entities"]
+        if e["focus"].endswith("/organization/aacrao")
+        for f in e["findings"]
+        if f["constraint"].startswith("integrity:")
+        and f["constraint"] != "integrity:described-twice"
+    ]
+    assert sorted(found) == [
+        ("integrity:future-date", "dcterms:modified"),
+        ("integrity:markup", "rdfs:comment"),
+        ("integrity:unpublishable", "rdfs:comment"),
+        ("integrity:unpublishable", "rdfs:seeAlso"),
+    ]

@@ -531,10 +531,41 @@ def integrity_findings(store: Store, ontology: Graph) -> Iterator[Finding]:
     yield from untyped_subjects(store)
     yield from dangling_links(store)
     yield from duplicate_labels(store, ontology)
-    yield from unpublishable_terms(store)
-    yield from markup_in_text(store)
-    yield from future_dates(store)
+    # one scan of every triple for the checks of single terms (each its own was a scan)
+    terms = store.select(_term_scan())
+    data = [row for row in terms if str(row["g"]).startswith(graph_name("data/"))]
+    yield from unpublishable_terms(terms)
+    yield from markup_in_text(data)
+    yield from future_dates(data)
     yield from duplicate_positions(store)
+
+
+def _term_scan() -> str:
+    """The triples of data and ontology (with their graph ?g) that a check of single terms
+    may report: a long literal, a literal with markup, a file: IRI, a future dcterms:modified
+    (the date of today is in the query: built when validation runs)."""
+    limit = (date.today() + timedelta(days=FUTURE_SLACK_DAYS)).isoformat()
+    return (
+        "SELECT DISTINCT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"{IN_DATA_OR_ONTOLOGY} FILTER("
+        f"(isLiteral(?o) && (STRLEN(STR(?o)) > {MAX_LITERAL_LENGTH} "
+        f"|| REGEX(STR(?o), {Literal(MARKUP).n3()}))) "
+        '|| STRSTARTS(STR(?s), "file:") || STRSTARTS(STR(?p), "file:") '
+        '|| (isIRI(?o) && STRSTARTS(STR(?o), "file:")) '
+        f'|| (?p = {DCTERMS.modified.n3()} && STR(?o) > "{limit}")) }}'
+    )
+
+
+def _once(rows: list) -> list:
+    """Rows of `_term_scan` with a triple stated in two files once (RDF merge)."""
+    seen: dict[tuple, dict] = {}
+    for row in rows:
+        seen.setdefault((row["s"], row["p"], row["o"]), row)
+    return list(seen.values())
+
+
+def _is_file_iri(node) -> bool:
+    return isinstance(node, URIRef) and str(node).startswith("file:")
 
 
 # Markup in text: a tag (<p>, </a>, <br/>) or an HTML entity (&amp; &#8217;). Pages escape
@@ -542,11 +573,12 @@ def integrity_findings(store: Store, ontology: Graph) -> Iterator[Finding]:
 MARKUP = r"<[A-Za-z/!][^<>]*>|&([A-Za-z]+|#[0-9]+|#x[0-9A-Fa-f]+);"
 
 
-def markup_in_text(store: Store) -> Iterator[Finding]:
-    rows = store.select(
-        "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER(isLiteral(?o) && REGEX(STR(?o), {Literal(MARKUP).n3()})) {IN_DATA} }}"
-    )
+def markup_in_text(rows: list) -> Iterator[Finding]:
+    """`rows`: those of `_term_scan` in the data."""
+    markup = re.compile(MARKUP)
+    rows = [
+        row for row in _once(rows) if isinstance(row["o"], Literal) and markup.search(str(row["o"]))
+    ]
     for row in rows:
         text = str(row["o"])
         cleaned = " ".join(Markup(text).striptags().split())
@@ -566,13 +598,15 @@ def markup_in_text(store: Store) -> Iterator[Finding]:
 FUTURE_SLACK_DAYS = 1
 
 
-def future_dates(store: Store) -> Iterator[Finding]:
-    """dcterms:modified after today: harvesters that ask "what changed since" skip it."""
+def future_dates(rows: list) -> Iterator[Finding]:
+    """dcterms:modified after today: harvesters that ask "what changed since" skip it.
+    `rows`: those of `_term_scan` in the data."""
     limit = (date.today() + timedelta(days=FUTURE_SLACK_DAYS)).isoformat()
-    rows = store.select(
-        "SELECT DISTINCT ?s ?m WHERE { GRAPH ?g { ?s <http://purl.org/dc/terms/modified> ?m } "
-        f'FILTER(STR(?m) > "{limit}") {IN_DATA} }}'
-    )
+    rows = [
+        {**row, "m": row["o"]}
+        for row in _once(rows)
+        if row["p"] == DCTERMS.modified and str(row["o"]) > limit
+    ]
     for row in rows:
         yield Finding(
             "Violation",
@@ -643,22 +677,20 @@ def duplicate_positions(store: Store) -> Iterator[Finding]:
 MAX_LITERAL_LENGTH = 100_000
 
 
-def unpublishable_terms(store: Store) -> Iterator[Finding]:
+def unpublishable_terms(rows: list) -> Iterator[Finding]:
     """Literals too long to publish, and file: IRIs (a relative reference such as <foo>
-    resolved against the source file's own location: it would publish a local path)."""
-    rows = store.select(
-        "SELECT DISTINCT ?s ?p ?iri ?length WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"{IN_DATA_OR_ONTOLOGY} "
-        f"FILTER((isLiteral(?o) && STRLEN(?o) > {MAX_LITERAL_LENGTH}) "
-        '|| STRSTARTS(STR(?s), "file:") || STRSTARTS(STR(?p), "file:") '
-        '|| (isIRI(?o) && STRSTARTS(STR(?o), "file:"))) '
-        "BIND(IF(isLiteral(?o), STRLEN(?o), 0) AS ?length) "
-        'BIND(IF(isIRI(?o) && STRSTARTS(STR(?o), "file:"), ?o, '
-        'IF(STRSTARTS(STR(?p), "file:"), ?p, ?s)) AS ?iri) }'
-    )
+    resolved against the source file's own location: it would publish a local path).
+    `rows`: those of `_term_scan` (any graph of data or ontology)."""
+    rows = [
+        row
+        for row in _once(rows)
+        if (isinstance(row["o"], Literal) and len(str(row["o"])) > MAX_LITERAL_LENGTH)
+        or any(_is_file_iri(row[k]) for k in ("s", "p", "o"))
+    ]
     for row in rows:
         s, p = str(row["s"]), shorten(str(row["p"]))
-        length = int(row["length"])
+        length = len(str(row["o"])) if isinstance(row["o"], Literal) else 0
+        iri = next((row[k] for k in ("o", "p", "s") if _is_file_iri(row[k])), None)
         if length > MAX_LITERAL_LENGTH:
             message = (
                 f"has a value of {length:,} characters: at most {MAX_LITERAL_LENGTH:,} "
@@ -666,7 +698,7 @@ def unpublishable_terms(store: Store) -> Iterator[Finding]:
             )
         else:
             message = (
-                f"uses the IRI {row['iri']}, a relative reference resolved against the "
+                f"uses the IRI {iri}, a relative reference resolved against the "
                 "source file's location: write the IRI in full"
             )
         yield Finding("Violation", s, message, "integrity:unpublishable", path=p)
