@@ -35,6 +35,15 @@ def committed_text(root: Path, relpath: str) -> str | None:
     return _git(root, "show", f"HEAD:./{relpath}")
 
 
+def changed(root: Path, relpaths: list[str]) -> set[str] | None:
+    """Which of these committed files differ from HEAD in the working tree, in one call
+    (None when the project is not a git checkout). A file not committed is not listed."""
+    if not relpaths:
+        return set()
+    out = _git(root, "diff", "--name-only", "--relative", "HEAD", "--", *relpaths)
+    return None if out is None else set(out.splitlines())
+
+
 def remote_url(root: Path, remote: str = "origin") -> str | None:
     """The URL of the checkout's remote (origin), when there is one."""
     url = _git(root, "remote", "get-url", remote)
