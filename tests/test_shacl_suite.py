@@ -270,3 +270,74 @@ def test_shapes_graph_where_pyshacl_validates_is_refused_by_name(tmp_path, capsy
     status = main(["--root", str(tmp_path), "validate", "--inference", "rdfs"])
     assert status == EXIT_SOURCE_ERROR
     assert "$shapesGraph" in capsys.readouterr().err
+
+
+# Each construct the compiled engine raises Unsupported for, with data that breaks it:
+# `lerld validate` falls back to pyshacl and reports the violation, never "conforms".
+# (sh:node, sh:equals: tests/corpus/broken/shapes-fallback-*; a nested group with $this and
+# xsd:byte literals: the tests above.)
+FALLBACKS = {
+    "sh:closed": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true ; "
+        "sh:ignoredProperties ( <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ) ; "
+        "sh:property [ sh:path ex:p ] .\n",
+        "ex:a a ex:C ; ex:p 1 ; ex:q 2 .\n",
+    ),
+    "sh:qualifiedValueShape": (
+        SHAPE.format("sh:qualifiedValueShape [ sh:datatype xsd:integer ] ; sh:qualifiedMinCount 2"),
+        "ex:a a ex:C ; ex:p 1 .\n",
+    ),
+    "sh:disjoint": (SHAPE.format("sh:disjoint ex:q"), "ex:a a ex:C ; ex:p 1 ; ex:q 1 .\n"),
+    "sh:lessThan": (SHAPE.format("sh:lessThan ex:q"), "ex:a a ex:C ; ex:p 5 ; ex:q 1 .\n"),
+    "nested property shape": (
+        SHAPE.format("sh:property [ sh:path ex:q ; sh:minCount 1 ]"),
+        "ex:a a ex:C ; ex:p ex:b .\nex:b a ex:D .\n",
+    ),
+    "property shape in a logical constraint": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; "
+        "sh:or ( [ sh:property [ sh:path ex:q ; sh:minCount 1 ] ] ) .\n",
+        "ex:a a ex:C .\n",
+    ),
+    "lexical check in a logical constraint": (
+        SHAPE.format("sh:or ( [ sh:datatype xsd:gDay ] )"),
+        'ex:a a ex:C ; ex:p "x" .\n',
+    ),
+    "SPARQL-based target": (
+        "ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select "
+        '"SELECT ?this WHERE { ?this a <http://example.org/C> }" ] ; '
+        "sh:property [ sh:path ex:p ; sh:minCount 1 ] .\n",
+        "ex:a a ex:C .\n",
+    ),
+    "SPARQL constraint returning ?value": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+        '"SELECT $this ?value WHERE { $this <http://example.org/p> ?value }" ] .\n',
+        "ex:a a ex:C ; ex:p 1 .\n",
+    ),
+    "sh:deactivated on a SPARQL constraint": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:deactivated false ; "
+        'sh:select "SELECT $this WHERE { $this <http://example.org/p> ?v }" ] .\n',
+        "ex:a a ex:C ; ex:p 1 .\n",
+    ),
+    "$currentShape of a blank node shape": (
+        "[] a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+        '"SELECT $this WHERE { FILTER(bound($currentShape)) }" ] .\n',
+        "ex:a a ex:C .\n",
+    ),
+    "custom constraint component": (
+        "ex:MaxLength a sh:ConstraintComponent ; sh:parameter [ sh:path ex:maxLen ] ; "
+        "sh:propertyValidator [ a sh:SPARQLSelectValidator ; sh:select "
+        '"SELECT $this ?value WHERE { $this $PATH ?value '
+        'FILTER(STRLEN(STR(?value)) > $maxLen) }" ] .\n' + SHAPE.format("ex:maxLen 2"),
+        'ex:a a ex:C ; ex:p "abcd" .\n',
+    ),
+}
+
+
+@pytest.mark.parametrize("construct", sorted(FALLBACKS))
+def test_unsupported_constructs_fall_back_and_report(tmp_path, monkeypatch, construct):
+    monkeypatch.setenv("LERLD_CACHE_DIR", "off")
+    shapes, data = FALLBACKS[construct]
+    assert not compiles(shapes)
+    status, rows = validate_texts(tmp_path, shapes, data)
+    assert status == 1
+    assert any(row[3] == "Violation" for row in rows), rows
