@@ -184,3 +184,15 @@ def wrk(url: str, lines: list[tuple[str, str]], seconds: int, work: Path, thread
     figures["p50_ms"] = figures["p50_us"] / 1000
     figures["p99_ms"] = figures["p99_us"] / 1000
     return figures
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The median run by requests/s (its p50 and p99), with every run's p99 and the errors."""
+    median = sorted(runs, key=lambda r: r["requests_per_s"])[len(runs) // 2]
+    return {
+        "requests_per_s": median["requests_per_s"],
+        "p50_ms": median["p50_ms"],
+        "p99_ms": median["p99_ms"],
+        "p99_ms_of_runs": [r["p99_ms"] for r in runs],
+        "errors": sum(r["non_2xx_3xx"] + r["socket_errors"] for r in runs),
+    }
