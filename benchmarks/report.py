@@ -76,8 +76,8 @@ def remote_section(results: dict) -> list[str]:
         "",
         "| size | store | lerld load s | serve start s | SPARQL lerld ms | store ms | lerld/store "
         "(geomean) | queries | deref lerld req/s | p50 ms | store CONSTRUCT req/s | p50 ms | "
-        "lerld/store | cold Turtle / JSON-LD / HTML median ms |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "lerld/store | errors lerld / store | cold Turtle / JSON-LD / HTML median ms |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for label, engine, f in rows:
         s = f["sparql"]["summary"] or {}
@@ -91,7 +91,7 @@ def remote_section(results: dict) -> list[str]:
             f"{_f(s.get('lerld_vs_oxigraph_geomean'))} | {s.get('queries', 0)} | "
             f"{_f(d['lerld']['requests_per_s'], 0)} | {_f(d['lerld']['p50_ms'])} | "
             f"{_f(d['store']['requests_per_s'], 0)} | {_f(d['store']['p50_ms'])} | "
-            f"{_f(d['lerld_vs_store'])} | {cold} |"
+            f"{_f(d['lerld_vs_store'])} | {d['lerld']['errors']} / {d['store']['errors']} | {cold} |"
         )
     for label, engine, f in rows:
         if f["sparql"]["failures"]:
@@ -184,7 +184,9 @@ def write_report(results: dict, path: Path) -> None:
     ]
     for label, size in results["sizes"].items():
         d = size["deref"]
-        cold = " / ".join(_f(sorted(v)[len(v) // 2], 1) if v else "-" for v in d["cold_ms"].values())
+        cold = " / ".join(
+            _f(sorted(v)[len(v) // 2], 1) if v else "-" for v in d["cold_ms"].values()
+        )
         lines.append(
             f"| {label} | {_f(d['lerld']['requests_per_s'], 0)} | {_f(d['lerld']['p50_ms'])} | "
             f"{_f(d['lerld']['p99_ms'])} | {_f(d['nginx']['requests_per_s'], 0)} | "
