@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -230,18 +231,27 @@ def project(label: str, triples: int, work: Path, options: Options) -> tuple[Pat
     return root, figures
 
 
-def one_size(label: str, triples: int, work: Path, options: Options) -> dict:
+def one_size(
+    label: str,
+    triples: int,
+    work: Path,
+    options: Options,
+    progress: Callable[[dict], None] = lambda figures: None,
+) -> dict:
+    """Every figure at one size; `progress` gets them as they stand once start-up is
+    measured (at 10M, start-up alone takes many minutes)."""
     print(f"== {label}: {triples} triples (load {load_average()})", flush=True)
     figures: dict = {"triples_requested": triples, "load_average_before": load_average()}
     root, figures["synth"] = project(label, triples, work, options)
     figures["root"] = str(root)
     figures["project_bytes"] = sum(os.path.getsize(p) for p in source_files(root))
     figures["startup"] = startup(root, work, label in options.disk_sizes)
-    print(f"   start-up: {json.dumps(figures['startup'])[:600]}", flush=True)
+    print(f"   start-up: {json.dumps(figures['startup'])}", flush=True)
 
     with serving(root, work) as lerld_server, oxigraph_server(root) as oxigraph_url:
         figures["startup"]["serve_warm"] = {"seconds": lerld_server.startup_s, **_rss(lerld_server)}
         figures["triples"] = _triples(oxigraph_url)
+        progress(figures)
         entities = deref.sample_entities(oxigraph_url, options.deref_sample + COLD_SAMPLE, SEED)
         queries = sparql_scale.all_queries("https://w3id.org/ler/id/" + entities[0])
         rdflib = None
@@ -388,13 +398,16 @@ def dereferencing(lerld_server, entities: list[str], work: Path, options: Option
     return figures
 
 
-def ratios(sizes: dict, growth_figures: dict | None) -> dict:
+def ratios(sizes: dict, growth_figures: dict | None, in_progress: dict | None = None) -> dict:
     """Every goal as a ratio: SPARQL and dereferencing at every size, start-up and memory at
-    the largest, and the growth of dereferencing latency from 10k to the largest."""
+    the largest (a size still being measured counts once its start-up is), and the growth
+    of dereferencing latency from 10k to the largest."""
     largest_label = max(sizes, key=lambda k: SIZES[k])
     smallest = sizes[min(sizes, key=lambda k: SIZES[k])]
     largest = sizes[largest_label]
-    up = largest["startup"]
+    started = {**sizes, **(in_progress or {})}
+    startup_label = max(started, key=lambda k: SIZES[k])
+    up = started[startup_label]["startup"]
     load = up["oxigraph_load"]["seconds"]
     serving_rss = [
         up[k]["peak_rss_mib"]
@@ -403,6 +416,7 @@ def ratios(sizes: dict, growth_figures: dict | None) -> dict:
     ]
     found = {
         "measured_at": largest_label,
+        "startup_measured_at": startup_label,
         "by_size": {
             label: {
                 "sparql_vs_oxigraph": size["sparql"]["summary"]["lerld_vs_oxigraph_geomean"],
@@ -444,7 +458,9 @@ def ratios(sizes: dict, growth_figures: dict | None) -> dict:
 def write_results(results: dict, out: Path, started: float, complete: bool) -> None:
     """results.json and RESULTS.md as they stand (after each size; `partial` until the end)."""
     results["complete"] = complete
-    results["ratios"] = ratios(results["sizes"], results.get("deref_growth"))
+    results["ratios"] = ratios(
+        results["sizes"], results.get("deref_growth"), results.get("in_progress")
+    )
     results.update(
         {
             k: results["ratios"].get(k)
@@ -526,7 +542,14 @@ def main(argv: list[str] | None = None) -> int:
         for label in labels:
             work = Path(tmp) / label
             work.mkdir()
-            results["sizes"][label] = one_size(label, SIZES[label], work, options)
+
+            def progress(figures: dict, label: str = label) -> None:
+                results.setdefault("in_progress", {})[label] = figures
+                if results["sizes"]:
+                    write_results(results, args.out, started, complete=False)
+
+            results["sizes"][label] = one_size(label, SIZES[label], work, options, progress)
+            results.get("in_progress", {}).pop(label, None)
             roots[label] = Path(results["sizes"][label]["root"])
             write_results(results, args.out, started, complete=False)
         synthetic = [label for label in labels if label != MAP]
