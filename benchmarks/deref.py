@@ -196,3 +196,13 @@ def median_run(runs: list[dict]) -> dict:
         "p99_ms_of_runs": [r["p99_ms"] for r in runs],
         "errors": sum(r["non_2xx_3xx"] + r["socket_errors"] for r in runs),
     }
+
+
+def take_turns(servers: dict[str, tuple[str, list]], seconds: int, work: Path) -> dict:
+    """wrk on each server in turn, three times, so that noise on the machine hits all
+    alike: every run, and the median run of each by name."""
+    runs: dict[str, list[dict]] = {name: [] for name in servers}
+    for _ in range(3):
+        for name, (url, lines) in servers.items():
+            runs[name].append(wrk(url, lines, seconds, work))
+    return {"runs": runs, **{name: median_run(found) for name, found in runs.items()}}

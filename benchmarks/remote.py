@@ -116,13 +116,9 @@ def dereferencing(store: StoreServer, lerld_server, entities, work: Path, option
         "lerld": deref.warm(lerld_server.url, lines),
         "store": deref.warm(base, direct, rounds=2),
     }
-    runs: dict[str, list[dict]] = {"lerld": [], "store": []}
-    for _ in range(3):
-        runs["store"].append(deref.wrk(base, direct, options.wrk_s, work))
-        runs["lerld"].append(deref.wrk(lerld_server.url, lines, options.wrk_s, work))
-    figures["runs"] = runs
-    for name, found in runs.items():
-        figures[name] = deref.median_run(found)
+    figures |= deref.take_turns(
+        {"store": (base, direct), "lerld": (lerld_server.url, lines)}, options.wrk_s, work
+    )
     figures["lerld_vs_store"] = (
         figures["lerld"]["requests_per_s"] / figures["store"]["requests_per_s"]
     )

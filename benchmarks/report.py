@@ -61,6 +61,11 @@ def _f(value, digits: int = 2) -> str:
     return f"{value:,.{digits}f}"
 
 
+def _cold(latencies: dict[str, list[float]]) -> str:
+    """First-request medians per format, "Turtle / JSON-LD / HTML"."""
+    return " / ".join(_f(sorted(v)[len(v) // 2], 1) if v else "-" for v in latencies.values())
+
+
 def remote_section(results: dict) -> list[str]:
     """The remote-store path: lerld serve --endpoint beside the store queried directly."""
     rows = [
@@ -82,9 +87,7 @@ def remote_section(results: dict) -> list[str]:
     for label, engine, f in rows:
         s = f["sparql"]["summary"] or {}
         d = f["deref"]
-        cold = " / ".join(
-            _f(sorted(v)[len(v) // 2], 1) if v else "-" for v in d["cold_ms"].values()
-        )
+        cold = _cold(d["cold_ms"])
         lines.append(
             f"| {label} | {engine} | {_f(f['lerld_load_s'])} | {_f(f['serve_startup_s'])} | "
             f"{_f(s.get('lerld_geomean_median_ms'))} | {_f(s.get('oxigraph_geomean_median_ms'))} | "
@@ -190,9 +193,7 @@ def write_report(results: dict, path: Path) -> None:
     ]
     for label, size in results["sizes"].items():
         d = size["deref"]
-        cold = " / ".join(
-            _f(sorted(v)[len(v) // 2], 1) if v else "-" for v in d["cold_ms"].values()
-        )
+        cold = _cold(d["cold_ms"])
         lines.append(
             f"| {label} | {_f(d['lerld']['requests_per_s'], 0)} | {_f(d['lerld']['p50_ms'])} | "
             f"{_f(d['lerld']['p99_ms'])} | {_f(d['nginx']['requests_per_s'], 0)} | "

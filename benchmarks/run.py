@@ -384,14 +384,11 @@ def dereferencing(lerld_server, entities: list[str], work: Path, options: Option
             "lerld": deref.warm(lerld_server.url, lines),
             "nginx": deref.warm(nginx_server.url, lines, rounds=2),
         }
-        # taking turns, three times each, so that noise on the machine hits both alike
-        runs = {"lerld": [], "nginx": []}
-        for _ in range(3):
-            runs["nginx"].append(deref.wrk(nginx_server.url, lines, seconds, work))
-            runs["lerld"].append(deref.wrk(lerld_server.url, lines, seconds, work))
-    figures["runs"] = runs
-    for name, found in runs.items():
-        figures[name] = deref.median_run(found)
+        figures |= deref.take_turns(
+            {"nginx": (nginx_server.url, lines), "lerld": (lerld_server.url, lines)},
+            seconds,
+            work,
+        )
     figures["lerld_vs_nginx"] = (
         figures["lerld"]["requests_per_s"] / figures["nginx"]["requests_per_s"]
     )
