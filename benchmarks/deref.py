@@ -184,3 +184,25 @@ def wrk(url: str, lines: list[tuple[str, str]], seconds: int, work: Path, thread
     figures["p50_ms"] = figures["p50_us"] / 1000
     figures["p99_ms"] = figures["p99_us"] / 1000
     return figures
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The median run by requests/s (its p50 and p99), with every run's p99 and the errors."""
+    median = sorted(runs, key=lambda r: r["requests_per_s"])[len(runs) // 2]
+    return {
+        "requests_per_s": median["requests_per_s"],
+        "p50_ms": median["p50_ms"],
+        "p99_ms": median["p99_ms"],
+        "p99_ms_of_runs": [r["p99_ms"] for r in runs],
+        "errors": sum(r["non_2xx_3xx"] + r["socket_errors"] for r in runs),
+    }
+
+
+def take_turns(servers: dict[str, tuple[str, list]], seconds: int, work: Path) -> dict:
+    """wrk on each server in turn, three times, so that noise on the machine hits all
+    alike: every run, and the median run of each by name."""
+    runs: dict[str, list[dict]] = {name: [] for name in servers}
+    for _ in range(3):
+        for name, (url, lines) in servers.items():
+            runs[name].append(wrk(url, lines, seconds, work))
+    return {"runs": runs, **{name: median_run(found) for name, found in runs.items()}}

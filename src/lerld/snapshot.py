@@ -63,8 +63,18 @@ def build_snapshot(settings: Settings, store: Store | None = None) -> Snapshot:
     """Read, validate and load the sources. Raises SourceError or InvalidData; on failure
     nothing is loaded anywhere."""
     sources = load_sources(settings)
-    # Parse once: the sources go into a fresh embedded store that validation queries; when
-    # the published store is that kind of store (in memory), it is this one.
+    if store is not None or settings.store_path is not None:
+        # Published elsewhere (on disk, a remote store): validation loads a store of its
+        # own only when its cache does not know these sources, so a start with the cache
+        # never holds the whole graph in memory (10M triples: ~4.3 GiB) for nothing.
+        report = validate(sources, inference=settings.inference)
+        if not report.conforms:
+            raise InvalidData(report)
+        store = store or open_store(settings.store_path)
+        store.replace(graph_data(sources))
+        return _snapshot(sources, report, store)
+    # Parse once: the sources go into a fresh embedded store that validation queries; the
+    # published store (in memory) is that one.
     loaded = open_store()
     try:
         load_into(loaded, sources)
@@ -75,12 +85,10 @@ def build_snapshot(settings: Settings, store: Store | None = None) -> Snapshot:
     if not report.conforms:
         loaded.close()
         raise InvalidData(report)
-    if store is None and settings.store_path is None:
-        store = loaded
-    else:
-        loaded.close()
-        store = store or open_store(settings.store_path)
-        store.replace(graph_data(sources))
+    return _snapshot(sources, report, loaded)
+
+
+def _snapshot(sources: Sources, report: Report, store: Store) -> Snapshot:
     return Snapshot(
         version=version_of(sources),
         modified=latest_modified(store),
