@@ -111,16 +111,20 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     app.config["LERLD_SETTINGS"] = settings
     app.extensions["lerld"] = SnapshotHolder(snapshot or build_snapshot(settings))
     holder = app.extensions["lerld"]
+
+    from lerld.web import dataset, http, linkeddata, pages, sparql
+    from lerld.web.map import blueprint as map_blueprint
+
     app.wsgi_app = PublishedGate(
         BasePathMiddleware(
-            ReplayCache(app.wsgi_app, lambda: holder.current.cache),
+            ReplayCache(
+                sparql.SparqlFastPath(app.wsgi_app, lambda: holder.current, settings),
+                lambda: holder.current.cache,
+            ),
             urlsplit(settings.base_uri).path,
         ),
         holder,
     )
-
-    from lerld.web import dataset, http, linkeddata, pages, sparql
-    from lerld.web.map import blueprint as map_blueprint
 
     http.install(app)
     app.register_blueprint(linkeddata.blueprint)

@@ -258,14 +258,22 @@ def not_acceptable(formats: Sequence[Format] = DOCUMENT_FORMATS) -> Response:
     )
 
 
+# The headers every response carries (common_headers; the SPARQL fast path adds them too).
+EVERY_RESPONSE = (
+    ("Access-Control-Allow-Origin", "*"),
+    (
+        "Access-Control-Expose-Headers",
+        "Link, ETag, Last-Modified, Content-Location, Location, Retry-After, X-Request-Id, "
+        "SPARQL-Time-Limit, SPARQL-Max-Rows, SPARQL-Max-Body, SPARQL-Results-Truncated",
+    ),
+    ("X-Content-Type-Options", "nosniff"),
+)
+
+
 def common_headers(response: Response) -> Response:
     headers = response.headers
-    headers["Access-Control-Allow-Origin"] = "*"
-    headers["Access-Control-Expose-Headers"] = (
-        "Link, ETag, Last-Modified, Content-Location, Location, Retry-After, X-Request-Id, "
-        "SPARQL-Time-Limit, SPARQL-Max-Rows, SPARQL-Max-Body, SPARQL-Results-Truncated"
-    )
-    headers["X-Content-Type-Options"] = "nosniff"
+    for name, value in EVERY_RESPONSE:
+        headers[name] = value
     response.vary.add("Accept")
     if request.method == "OPTIONS":
         headers["Access-Control-Allow-Methods"] = headers.get("Allow", "GET, HEAD, OPTIONS")

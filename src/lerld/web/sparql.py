@@ -12,18 +12,23 @@ processes that are stopped at the time limit; with a remote store, on that serve
 from __future__ import annotations
 
 import hashlib
+import io
 import threading
+from collections.abc import Callable
 from dataclasses import replace
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request, url_for
 from rdflib import BNode, Graph, Literal
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.http import http_date, quote_etag
 
 from lerld import queries, representations
 from lerld.errors import LerldError, MalformedQuery, QueryRejected
 from lerld.formats import (
     HTML,
+    JSONLD,
     NTRIPLES,
     RDF_FORMATS,
     RESULTS_FORMATS,
@@ -31,6 +36,7 @@ from lerld.formats import (
     TURTLE,
     Format,
     by_name,
+    jsonld_form,
     negotiate,
 )
 from lerld.results import BOOLEAN, GRAPH, Answer, AnswerCache, Formats, Term, read_json
@@ -38,9 +44,10 @@ from lerld.settings import Settings
 from lerld.snapshot import Snapshot
 from lerld.sparql_service import TRUNCATED_HEADER, limits, limits_text, service_description
 from lerld.sparql_workers import QueryWorkers
-from lerld.stores import PUBLISHED, Dataset
+from lerld.stores import PUBLISHED, Dataset, Store
 from lerld.terms import shorten
 from lerld.web.http import (
+    EVERY_RESPONSE,
     REQUEST_ID_HEADER,
     Representation,
     context_url,
@@ -57,6 +64,8 @@ BINDINGS_CHOICES = (*RESULTS_FORMATS, HTML)
 GRAPH_CHOICES = (*RDF_FORMATS, HTML)
 DESCRIPTION_CHOICES = (HTML, *RDF_FORMATS)
 READ_ONLY = "this endpoint is read-only: SPARQL updates are refused"
+# The WSGI environ key under which the fast path hands Flask what evaluating gave.
+EVALUATED = "lerld.sparql.evaluated"
 
 _state_lock = threading.Lock()
 
@@ -67,6 +76,9 @@ def settings() -> Settings:
 
 def query_workers(snapshot: Snapshot, settings: Settings) -> QueryWorkers:
     """The query processes of a snapshot's embedded store (one pool per snapshot)."""
+    workers = snapshot.cache.get(("sparql-workers",))
+    if workers is not None:
+        return workers
     with _state_lock:
         workers = snapshot.cache.get(("sparql-workers",))
         if workers is None:
@@ -102,23 +114,41 @@ def stop_query_workers(snapshot: Snapshot) -> None:
         workers.close()
 
 
-def answer_cache() -> AnswerCache | None:
+def answers_of(snapshot: Snapshot, settings: Settings) -> AnswerCache | None:
     """Answers to repeated queries on this snapshot, in this process: on the embedded store
     only (a remote store may change under us), unless turned off."""
-    s = settings()
-    if s.endpoint or not s.sparql_cache_mb:
+    if settings.endpoint or not settings.sparql_cache_mb:
         return None
-    with _state_lock:
-        cache = g.snapshot.cache.get(("sparql-answers",))
-        if cache is None:
-            cache = g.snapshot.cache[("sparql-answers",)] = AnswerCache(s.sparql_cache_mb << 20)
+    cache = snapshot.cache.get(("sparql-answers",))
+    if cache is None:
+        with _state_lock:
+            cache = snapshot.cache.get(("sparql-answers",))
+            if cache is None:
+                cache = AnswerCache(settings.sparql_cache_mb << 20)
+                snapshot.cache[("sparql-answers",)] = cache
     return cache
 
 
+def answer_cache() -> AnswerCache | None:
+    return answers_of(g.snapshot, settings())
+
+
+def engine_of(snapshot: Snapshot, settings: Settings) -> QueryWorkers | Store:
+    """What evaluates client queries: the remote store itself, or the embedded store's
+    stoppable query processes."""
+    return snapshot.store if settings.endpoint else query_workers(snapshot, settings)
+
+
 def evaluate(query: str, formats: Formats, dataset: Dataset) -> Answer:
+    # the fast path evaluated this request's query already, and handed it over for an
+    # answer it does not give itself (an error, a form to reshape): never twice
+    done = request.environ.pop(EVALUATED, None)
+    if isinstance(done, LerldError):
+        raise done
+    if done is not None:
+        return done
     s = settings()
-    engine = g.snapshot.store if s.endpoint else query_workers(g.snapshot, s)
-    return engine.query(query, formats, dataset, s.sparql_max_rows)
+    return engine_of(g.snapshot, s).query(query, formats, dataset, s.sparql_max_rows)
 
 
 def named_queries() -> list[queries.NamedQuery]:
@@ -344,3 +374,127 @@ def default_query() -> str:
         "  ?group a ler:StakeholderGroup ; skos:prefLabel ?label ; ler:position ?position .\n"
         "} ORDER BY ?position\n"
     )
+
+
+# --- the fast path -------------------------------------------------------------------------
+
+# Request headers that send a /sparql request to the Flask route: conditional and range
+# requests (the 304 / 412 logic stays in one place).
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+    "HTTP_RANGE",
+)
+SPARQL_QUERY = "application/sparql-query"
+
+
+class SparqlFastPath:
+    """WSGI middleware: the common SPARQL request answered without Flask.
+
+    A query by GET ?query= or by POST application/sparql-query, answered in a results or
+    RDF format, costs a few hundred microseconds of Flask (contexts, routing, werkzeug
+    headers, hooks) on top of the query itself, which on small data is most of the time.
+    This path gives such a request the same answer (status, every header, body) with the
+    same steps: answer cache, queries.check, negotiation, the stoppable query processes
+    with their limits. Anything else goes to the Flask route, which stays the reference:
+    other methods, the Service Description and the query page, conditional requests,
+    graph IRIs in the request, requests it would reject, and JSON-LD in a profile's form.
+    An answer evaluated here and not given here (an error, a 406, a form to reshape) is
+    handed to the route under EVALUATED, so that no query is evaluated twice.
+    tests/test_sparql_fast_path.py holds the two paths to the same answers."""
+
+    def __init__(self, app, current: Callable[[], Snapshot], settings: Settings) -> None:
+        self.app = app
+        self.current = current
+        self.settings = settings
+        self.constant = [*limits(settings).items(), *EVERY_RESPONSE, ("Vary", "Accept")]
+
+    def __call__(self, environ: dict, start_response: Callable):
+        if environ.get("PATH_INFO") == "/sparql" and not any(
+            h in environ for h in CONDITIONAL_HEADERS
+        ):
+            answered = self.answer(environ)
+            if answered is not None:
+                start_response(*answered[:2])
+                return [answered[2]]
+        return self.app(environ, start_response)
+
+    def request(self, environ: dict) -> tuple[str, str | None] | None:
+        """The query and `format` parameter of a request this path takes, else None."""
+        method = environ["REQUEST_METHOD"]
+        try:
+            args = parse_qsl(
+                environ.get("QUERY_STRING", "").encode("latin-1").decode(),
+                keep_blank_values=True,
+                errors="werkzeug.url_quote",
+            )
+        except UnicodeError:
+            return None
+        names = [name for name, _ in args]
+        if len(set(names)) != len(names):
+            return None
+        params = dict(args)
+        if method == "GET" and set(params) <= {"query", "format"} and "query" in params:
+            return params["query"], params.get("format")
+        if method != "POST" or set(params) - {"format"}:
+            return None
+        kind = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+        length = environ.get("CONTENT_LENGTH", "")
+        if kind != SPARQL_QUERY or not length.isdigit():
+            return None
+        if int(length) > self.settings.sparql_max_body:
+            return None
+        body = environ["wsgi.input"].read(int(length))
+        environ["wsgi.input"] = io.BytesIO(body)  # for the route, if it takes the request
+        return body.decode(errors="replace"), params.get("format")
+
+    def answer(self, environ: dict) -> tuple[str, list, bytes] | None:
+        asked = self.request(environ)
+        if asked is None or not asked[0].strip():
+            return None
+        query, name = asked
+        accept = environ.get("HTTP_ACCEPT")
+        snapshot, settings = self.current(), self.settings
+        key = (query, PUBLISHED, name, accept)
+        cache = answers_of(snapshot, settings)
+        answer = cache.get(key) if cache else None
+        if answer is None:
+            try:
+                shape = queries.check(query, settings.allow_service)
+            except LerldError:
+                return None
+            choices = GRAPH_CHOICES if shape.form == GRAPH else BINDINGS_CHOICES
+            fmt = by_name(name, choices) if name else negotiate(accept, choices)
+            if fmt is None or fmt == HTML:
+                return None
+            graph = shape.form == GRAPH
+            formats = Formats(SPARQL_JSON if graph else fmt, fmt if graph else TURTLE)
+            dataset = replace(PUBLISHED, in_query=shape.dataset)
+            try:
+                answer = engine_of(snapshot, settings).query(
+                    query, formats, dataset, settings.sparql_max_rows
+                )
+            except LerldError as e:
+                environ[EVALUATED] = e
+                return None
+            if answer.body is None:
+                environ[EVALUATED] = answer
+                return None
+            if cache and not shape.service:
+                cache.put(key, answer)
+        if answer.fmt == JSONLD and jsonld_form(accept) is not None:
+            environ[EVALUATED] = answer
+            return None
+        headers = [
+            ("Content-Type", answer.fmt.content_type),
+            ("Content-Length", str(len(answer.body))),
+            ("ETag", quote_etag(hashlib.sha256(answer.body).hexdigest()[:32])),
+        ]
+        if answer.truncated:
+            headers.append((TRUNCATED_HEADER, "true"))
+        if environ["REQUEST_METHOD"] == "GET":  # as werkzeug's make_conditional does
+            headers.append(("Date", http_date()))
+        return "200 OK", headers + self.constant, answer.body
