@@ -751,7 +751,7 @@ def deprecated_uses(store: Store, ontology: Graph) -> Iterator[Finding]:
     """Data that uses a deprecated term (as a property or a class): a warning naming the
     replacement, at the statement. Computed from the working ontology, so a term deprecated
     in any later release warns as soon as it is."""
-    from lerld.validation import IN_DATA, Finding, _values
+    from lerld.validation import IN_DATA, Finding, _render_value, _values
 
     deprecated = sorted(t for t in terms(ontology) if is_deprecated(ontology, t))
     if not deprecated:
@@ -776,7 +776,7 @@ def deprecated_uses(store: Store, ontology: Graph) -> Iterator[Finding]:
             f"uses {_local(str(term))}, which the vocabulary deprecates: {advice}",
             "release:deprecated-term",
             path=_local(str(row["p"])) if row["p"] != RDF.type else "rdf:type",
-            value=_local(str(row["o"])) if isinstance(row["o"], URIRef) else None,
+            value=_render_value(row["o"]),  # locate() finds the statement's line by it
         )
 
 
