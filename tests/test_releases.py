@@ -315,6 +315,12 @@ COMPATIBLE_WITH_BLOCK = (
 )
 
 
+def set_version(ler: Path, version: str) -> None:
+    """The working copy's owl:versionInfo and owl:versionIRI, from 1.0.0 to `version`."""
+    edit(ler, '"1.0.0"', f'"{version}"')
+    edit(ler, "<https://w3id.org/ler/ns/1.0.0> ;", f"<https://w3id.org/ler/ns/{version}> ;")
+
+
 def removed_term(root: Path) -> tuple[str, int]:
     ler = root / "ontology/ler.ttl"
     text = ler.read_text("utf-8")
@@ -338,8 +344,7 @@ def deprecated_without_replacement(root: Path) -> tuple[str, int]:
         "ler:vocabulary\n    a owl:ObjectProperty ;\n",
         "ler:vocabulary\n    a owl:ObjectProperty ;\n    owl:deprecated true ;\n",
     )
-    edit(ler, '"1.0.0"', '"1.1.0"')
-    edit(ler, "<https://w3id.org/ler/ns/1.0.0> ;", "<https://w3id.org/ler/ns/1.1.0> ;")
+    set_version(ler, "1.1.0")
     return "ontology/ler.ttl", line_of(ler, "    owl:deprecated true ;")
 
 
@@ -351,8 +356,7 @@ def version_not_bumped(root: Path) -> tuple[str, int]:
 
 def version_lowered(root: Path) -> tuple[str, int]:
     ler = root / "ontology/ler.ttl"
-    edit(ler, '"1.0.0"', '"0.9.0"')
-    edit(ler, "<https://w3id.org/ler/ns/1.0.0> ;", "<https://w3id.org/ler/ns/0.9.0> ;")
+    set_version(ler, "0.9.0")
     return "ontology/ler.ttl", line_of(ler, "owl:versionInfo")
 
 
@@ -363,8 +367,7 @@ def domain_changed(root: Path) -> tuple[str, int]:
         "    rdfs:domain ler:TechnicalStandard ;\n    rdfs:range ler:TechnicalStandard ;",
         "    rdfs:domain ler:TechnicalFramework ;\n    rdfs:range ler:TechnicalStandard ;",
     )
-    edit(ler, '"1.0.0"', '"1.1.0"')
-    edit(ler, "<https://w3id.org/ler/ns/1.0.0> ;", "<https://w3id.org/ler/ns/1.1.0> ;")
+    set_version(ler, "1.1.0")
     start = line_of(ler, "ler:compatibleWith")
     rows = ler.read_text("utf-8").splitlines()
     return "ontology/ler.ttl", start + next(
