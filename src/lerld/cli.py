@@ -347,6 +347,19 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from lerld import releases
+
+    settings = Settings(root=args.root)
+    prepared = releases.prepare(load_sources(settings), args.version, args.date)
+    report = validate(prepared)
+    if not report.conforms:
+        return not_valid(InvalidData(report), f"lerld release: {args.version} not released")
+    target = releases.freeze(prepared, args.version)
+    print(f"lerld release: {target.relative_to(prepared.root)} written (version {args.version})")
+    return EXIT_OK
+
+
 def checked(check: Callable[[str], str]) -> Callable[[str], str]:
     """An argparse type from one of the settings' checks: its ValueError is the flag's error."""
 
@@ -673,6 +686,20 @@ def build_parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("kind", help="the kind: organization, initiative, resource, topic...")
     new_cmd.add_argument("slug", help="the last part of its IRI: words-joined-by-hyphens")
     new_cmd.set_defaults(handler=cmd_new)
+
+    release_cmd = commands.add_parser(
+        "release",
+        help="freeze the vocabulary, its alignment, shapes and JSON-LD context as a release "
+        "in ontology/releases/VERSION/ (never overwrites one)",
+    )
+    release_cmd.add_argument("version", help="the release's number, MAJOR.MINOR.PATCH")
+    release_cmd.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        default=date.today(),
+        help="its dcterms:issued date, YYYY-MM-DD (default: today)",
+    )
+    release_cmd.set_defaults(handler=cmd_release)
     return parser
 
 

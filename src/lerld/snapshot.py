@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+from lerld import releases
 from lerld.errors import InvalidData
+from lerld.releases import Release
 from lerld.settings import Settings
 from lerld.sources import (
     Sources,
@@ -39,6 +41,8 @@ class Snapshot:
     report: Report = field(repr=False)
     store: Store = field(repr=False, compare=False)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
+    # The vocabulary's frozen releases, oldest first: read from the project, not the store.
+    releases: tuple[Release, ...] = field(default=(), repr=False, compare=False)
 
 
 def version_of(sources: Sources) -> str:
@@ -96,6 +100,7 @@ def _snapshot(sources: Sources, report: Report, store: Store) -> Snapshot:
         context=sources.context,
         report=report,
         store=store,
+        releases=releases.load(settings.root),
     )
 
 
@@ -111,4 +116,5 @@ def published_snapshot(settings: Settings, store: RemoteStore) -> Snapshot:
         context=load_context(settings.root),
         report=Report((), settings.inference, int(rows[0]["n"])),
         store=store,
+        releases=releases.load(settings.root),
     )

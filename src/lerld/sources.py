@@ -32,6 +32,8 @@ ROLES = ("ontology", "shapes", "data")
 EAGER_ROLES = ("ontology", "shapes")
 SOURCE_GRAPH_BASE = DEFAULT_BASE_URI + "source/"
 CONTEXT_FILE = "ontology/context.jsonld"
+# Frozen releases of the vocabulary (lerld.releases): published, but not sources.
+RELEASES = "ontology/releases"
 # Source files are Turtle (N-Triples is a subset of it); other files are not sources.
 SOURCE_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
 # The media type a store parses each kind of source file as.
@@ -215,6 +217,7 @@ def discover(settings: Settings) -> list[tuple[str, Path]]:
             if p.suffix in SOURCE_SUFFIXES
             and p.is_file()
             and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+            and not p.is_relative_to(settings.root / RELEASES)
         )
         if not paths:
             raise SourceError(directory, None, f"no source files (*.ttl) in the {role} directory")

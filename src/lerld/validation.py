@@ -26,7 +26,7 @@ from pyshacl.errors import ReportableRuntimeError
 from rdflib import DCTERMS, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from lerld import history, shacl, shapecheck
+from lerld import history, releases, shacl, shapecheck
 from lerld import sources as source_files
 from lerld.errors import SourceError
 from lerld.sources import Sources, graph_name, load_into
@@ -193,6 +193,10 @@ def validate(sources: Sources, inference: str = "none", store: Store | None = No
             names = (graph.value(URIRef(f.focus), p) for p in LABEL_PREDICATES)
             labels.setdefault(f.focus, next((str(n) for n in names if n is not None), ""))
         report = replace(report, findings=report.findings + tuple(unbumped), labels=labels)
+    # against the last release of the vocabulary: release folders are not sources (nor key)
+    compatibility = releases.compatibility(sources)
+    if compatibility:
+        report = replace(report, findings=report.findings + tuple(compatibility))
     return report
 
 
@@ -350,7 +354,13 @@ class ReportCache:
 
     def key(self, sources: Sources, inference: str) -> str:
         digest = hashlib.sha256()
-        for module in (__file__, shacl.__file__, shapecheck.__file__, source_files.__file__):
+        for module in (
+            __file__,
+            shacl.__file__,
+            shapecheck.__file__,
+            source_files.__file__,
+            releases.__file__,
+        ):
             digest.update(Path(module).read_bytes())
         # today's date too: a date in the future is one no longer, some day
         digest.update(f"{pyshacl.__version__}\0{inference}\0{date.today()}\0".encode())
@@ -543,6 +553,7 @@ def integrity_findings(store: Store, ontology: Graph) -> Iterator[Finding]:
     yield from markup_in_text(data)
     yield from future_dates(data)
     yield from duplicate_positions(store)
+    yield from releases.deprecated_uses(store, ontology)
 
 
 def _term_scan() -> str:

@@ -10,8 +10,8 @@ Links are made by an `href` function the caller gives (the web layer knows the U
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
@@ -99,6 +99,8 @@ class TermDoc:
     rows: list[Row]
     examples: list[Example]
     deprecated: bool = False
+    # what happened to the term, release by release ("introduced in 1.0.0")
+    history: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -281,10 +283,21 @@ def row(label: str, values: list[Ref]) -> list[Row]:
     return [Row(label, values)] if values else []
 
 
+def replaced_by(graph: Graph, term: URIRef, href: Href) -> list[Row]:
+    """A deprecated term's replacement (dcterms:isReplacedBy) and why (skos:changeNote)."""
+    notes = [
+        literal_ref(n) for p in (SKOS.changeNote, SKOS.historyNote) for n in graph.objects(term, p)
+    ]
+    return row("Replaced by", refs(graph, graph.objects(term, DCTERMS.isReplacedBy), href)) + row(
+        "Change note", notes
+    )
+
+
 def class_doc(graph: Graph, term: URIRef, examples: Examples, href: Href) -> TermDoc:
     restrictions = [n for n in graph.objects(term, OWL.equivalentClass) if isinstance(n, BNode)]
     rows = (
-        row("Subclass of", refs(graph, internal(graph.objects(term, RDFS.subClassOf)), href))
+        replaced_by(graph, term, href)
+        + row("Subclass of", refs(graph, internal(graph.objects(term, RDFS.subClassOf)), href))
         + row("Superclass of", refs(graph, internal(graph.subjects(RDFS.subClassOf, term)), href))
         + row("Equivalent to", refs(graph, restrictions, href))
         + row("Disjoint with", refs(graph, graph.objects(term, OWL.disjointWith), href))
@@ -305,7 +318,8 @@ def property_doc(graph: Graph, term: URIRef, examples: Examples, href: Href) -> 
     kind = next((label for t, label in PROPERTY_KINDS if t in types), "Property")
     traits = [Ref(label) for t, label in CHARACTERISTICS if t in types]
     rows = (
-        row("Domain", refs(graph, graph.objects(term, RDFS.domain), href))
+        replaced_by(graph, term, href)
+        + row("Domain", refs(graph, graph.objects(term, RDFS.domain), href))
         + row("Range", refs(graph, graph.objects(term, RDFS.range), href))
         + row(
             "Subproperty of", refs(graph, internal(graph.objects(term, RDFS.subPropertyOf)), href)
@@ -382,8 +396,18 @@ def used_vocabularies(graph: Graph) -> list[Vocabulary]:
     return [v for v in VOCABULARIES if any(i.startswith(v.namespace) for i in iris)]
 
 
-def vocabulary_view(graph: Graph, examples: Examples, href: Href) -> VocabularyDoc:
-    """The /ns page's model: the ontology's metadata, classes and properties."""
+def with_history(doc: TermDoc, history: Mapping[str, Sequence[str]] | None) -> TermDoc:
+    return replace(doc, history=tuple((history or {}).get(doc.iri, ())))
+
+
+def vocabulary_view(
+    graph: Graph,
+    examples: Examples,
+    href: Href,
+    history: Mapping[str, Sequence[str]] | None = None,
+) -> VocabularyDoc:
+    """The /ns page's model: the ontology's metadata, classes and properties, each with its
+    `history` (term IRI -> what happened to it, release by release)."""
     ontology = VOCABULARY_IRI
     href = on_this_page(href)
     modules = [
@@ -402,9 +426,13 @@ def vocabulary_view(graph: Graph, examples: Examples, href: Href) -> VocabularyD
         version_iri=str(graph.value(ontology, OWL.versionIRI) or ""),
         metadata=ontology_rows(graph, ontology, href, examples.labels),
         modules=modules,
-        classes=[class_doc(graph, t, examples, href) for t in ler_terms(graph, CLASS_TYPES)],
+        classes=[
+            with_history(class_doc(graph, t, examples, href), history)
+            for t in ler_terms(graph, CLASS_TYPES)
+        ],
         properties=[
-            property_doc(graph, t, examples, href) for t in ler_terms(graph, property_types)
+            with_history(property_doc(graph, t, examples, href), history)
+            for t in ler_terms(graph, property_types)
         ],
         namespaces=used_vocabularies(graph),
     )

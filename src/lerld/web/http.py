@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, render_template, request
@@ -178,18 +178,21 @@ def graph_document(
     page: Callable[[Graph], str],
     query: str = "",
     formats: Sequence[Format] = DOCUMENT_FORMATS,
+    context: Mapping | None = None,
 ) -> Response:
     """A document whose every representation comes from one graph: HTML is page(graph), the
     RDF formats serialize it. Rendered once per snapshot, format and `query` (the query
-    string of a page of a paged document)."""
+    string of a page of a paged document). JSON-LD is compacted with `context` (a frozen
+    release's), by default the snapshot's."""
     fmt = choose_format(explicit, formats)
+    compact_with = g.snapshot.context if context is None else context
 
     def render() -> Representation:
         data = graph()
         if fmt == HTML:
             return Representation(page(data).encode("utf-8"), fmt)
         return Representation(
-            representations.serialize(data, fmt, g.snapshot.context, context_url()), fmt
+            representations.serialize(data, fmt, compact_with, context_url()), fmt
         )
 
     return respond(

@@ -4,11 +4,12 @@ or extension, the vocabulary (/ns, /ns/<version>, /ns/context.jsonld) and the sh
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NoReturn
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, request
 from rdflib import Graph
 
-from lerld import describe
+from lerld import describe, releases
 from lerld.formats import JSONLD, RDF_FORMATS, Format, split_extension
 from lerld.jsonld import dumps
 from lerld.snapshot import graph_name
@@ -19,6 +20,10 @@ from lerld.web.http import Representation, cached, graph_document, respond
 blueprint = Blueprint("linkeddata", __name__)
 # https://w3id.org/ler/ns/alignment, the ontology of ontology/alignment.ttl
 ALIGNMENT = "alignment"
+# https://w3id.org/ler/ns/changes, the changelog computed from the releases
+CHANGES = "changes"
+# /ns/<version>/shapes, the shapes as released
+SHAPES = "shapes"
 
 
 def base_uri() -> str:
@@ -117,13 +122,16 @@ def named_format(name: str, extension: str | None) -> Format | None:
 @blueprint.get("/ns.<extension>")
 def vocabulary(extension: str | None = None) -> Response:
     explicit = named_format("ns", extension)
-    return graphs_document("/ns", graph_name("ontology/"), explicit, pages.vocabulary_page)
+    return graphs_document("/ns", graph_name("ontology/"), explicit, vocabulary_page)
 
 
 @blueprint.get("/ns/<path:rest>")
 def vocabulary_version(rest: str) -> Response:
     if rest == "context.jsonld":
         return json_context()
+    version, slash, part = rest.partition("/")
+    if slash:
+        return release_module(version, part)
     stem, explicit = split_extension(rest)
     if stem == ALIGNMENT:
         # the alignment module's own graph; its page is the vocabulary's documentation,
@@ -132,15 +140,80 @@ def vocabulary_version(rest: str) -> Response:
             f"/ns/{stem}",
             graph_name(f"ontology/{ALIGNMENT}.ttl"),
             explicit,
-            lambda path, _: pages.vocabulary_page(path, source_graphs(graph_name("ontology/"))),
+            lambda path, _: vocabulary_page(path, source_graphs(graph_name("ontology/"))),
+        )
+    if stem == CHANGES:
+        return graph_document(
+            "/ns/changes",
+            explicit,
+            lambda: releases.changes_graph(changelog()),
+            lambda _: pages.changes_page("/ns/changes", changelog()),
+        )
+    release = releases.find(g.snapshot.releases, stem)
+    if release is not None:  # frozen: served from its files, as released
+        return graph_document(
+            f"/ns/{stem}",
+            explicit,
+            lambda: release.ontology,
+            lambda graph: vocabulary_page(f"/ns/{stem}", graph),
+            context=release.context,
         )
     if stem != current_version():
+        unknown_version(stem)
+    # the working copy's version, before it is released
+    return graphs_document(f"/ns/{stem}", graph_name("ontology/"), explicit, vocabulary_page)
+
+
+def release_module(version: str, part: str) -> Response:
+    """/ns/<version>/alignment, /ns/<version>/shapes, /ns/<version>/context.jsonld."""
+    release = releases.find(g.snapshot.releases, version)
+    if release is None:
+        unknown_version(version)
+    path = f"/ns/{version}/"
+    if part == "context.jsonld":
+        rep = cached((path + part,), lambda: Representation(dumps(release.context), JSONLD))
+        return respond(rep, path + "context", formats=(JSONLD,), negotiated=False)
+    stem, explicit = split_extension(part)
+    if stem == ALIGNMENT and release.module(ALIGNMENT) is not None:
+        graph, page = (
+            release.module(ALIGNMENT),
+            lambda _: vocabulary_page(path + stem, release.ontology),
+        )
+    elif stem == SHAPES:
+        graph, page = release.shapes, lambda data: pages.shapes_page(path + stem, data)
+    else:
         abort(
             404,
-            description=f"Version {stem} of the vocabulary is not published here; "
-            f"the current version is {current_version()}.",
+            description=f"Release {version} has no {part}: it has {ALIGNMENT}, {SHAPES} "
+            "and context.jsonld.",
         )
-    return graphs_document(f"/ns/{stem}", graph_name("ontology/"), explicit, pages.vocabulary_page)
+    return graph_document(path + stem, explicit, lambda: graph, page, context=release.context)
+
+
+def unknown_version(version: str) -> NoReturn:
+    published = [r.version for r in g.snapshot.releases]
+    current = current_version()
+    if current and current not in published:
+        published.append(f"{current} (not released yet)")
+    abort(
+        404,
+        description=f"Version {version} of the vocabulary is not published here; the "
+        f"published versions are {', '.join(published) or 'none'} (/ns/<version>), and "
+        "the latest is /ns.",
+    )
+
+
+def changelog() -> list[releases.Step]:
+    """The changes from release to release and to the working copy, once per snapshot."""
+    key = ("changelog",)
+    if key not in g.snapshot.cache:
+        working = source_graphs(graph_name("ontology/"))
+        g.snapshot.cache[key] = releases.changelog(g.snapshot.releases, working)
+    return g.snapshot.cache[key]
+
+
+def vocabulary_page(path: str, graph: Graph) -> str:
+    return pages.vocabulary_page(path, graph, changelog(), g.snapshot.releases)
 
 
 def current_version() -> str:

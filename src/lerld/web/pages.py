@@ -10,13 +10,14 @@ Catalogue pages are documents too: /glossary.ttl is the graph the glossary page 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, render_template, request
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from werkzeug.routing import Map
 
-from lerld import dataset, describe, editing, vocabdoc
+from lerld import dataset, describe, editing, releases, vocabdoc
 from lerld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS, split_extension
 from lerld.sources import SourceFile, source_of
 from lerld.terms import LABEL_PREDICATES, shorten
@@ -310,15 +311,24 @@ for _catalogue in pagedata.CATALOGUES:
 # --- the vocabulary and the shapes -------------------------------------------------------
 
 
-def vocabulary_page(path: str, graph: Graph) -> str:
-    """The vocabulary's documentation (/ns and its version IRI), made from the ontology."""
+def vocabulary_page(
+    path: str,
+    graph: Graph,
+    steps: Sequence[releases.Step] = (),
+    published: Sequence[releases.Release] = (),
+) -> str:
+    """The vocabulary's documentation (/ns and its version IRI), made from the ontology:
+    each term's history from the changelog `steps`, and the `published` releases."""
     examples = vocabdoc.find_examples(g.snapshot.store, graph)
-    doc = vocabdoc.vocabulary_view(graph, examples, href)
+    doc = vocabdoc.vocabulary_view(graph, examples, href, releases.history(steps))
+    version = path.removeprefix("/ns/").split("/")[0] if path.startswith("/ns/") else None
     return render_template(
         "vocabulary.html",
         title=doc.title,
         doc=doc,
         path=path,
+        releases=list(reversed(published)),
+        release=releases.find(published, version or ""),
         alternates=alternates(path),
         structured_data={
             "@context": SCHEMA_ORG,
@@ -331,6 +341,24 @@ def vocabulary_page(path: str, graph: Graph) -> str:
                 {"@type": "DefinedTerm", "@id": t.iri, "name": t.label, "termCode": t.curie}
                 for t in doc.classes + doc.properties
             ],
+        },
+    )
+
+
+def changes_page(path: str, steps: Sequence[releases.Step]) -> str:
+    """The changelog: per version, newest first, what happened to which term."""
+    return render_template(
+        "changes.html",
+        title="Changes to the LER Ecosystem Vocabulary",
+        steps=steps,
+        path=path,
+        alternates=alternates(path),
+        curie=vocabdoc.curie,
+        href=href,
+        structured_data={
+            "@context": SCHEMA_ORG,
+            "@type": "CreativeWork",
+            "name": "Changes to the LER Ecosystem Vocabulary",
         },
     )
 
