@@ -49,6 +49,7 @@ def departed(stem: str, explicit: Format | None, status: int) -> Response | None
     if tombstone.replacement and tombstone.replacement.startswith(base_uri() + "id/"):
         new = tombstone.replacement[len(base_uri() + "id/") :]
         return redirect(f"/doc/{new}{suffix}", code=status)
+
     def graph() -> Graph:
         described = describe.describe(g.snapshot.store, iri, base_uri())
         described.bind("as", str(published.AS))
