@@ -10,7 +10,6 @@ an editor renames one organization (with sed, links included) and withdraws anot
 from __future__ import annotations
 
 import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
@@ -47,8 +46,8 @@ from tests.support import (
     free_port,
     lerld_command,
     nginx_server,
-    oxigraph_command,
     server,
+    store_server,
 )
 
 AS = Namespace("https://www.w3.org/ns/activitystreams#")
@@ -340,26 +339,14 @@ def dynamic(departed, tmp_path_factory):
 def remote(departed, tmp_path_factory):
     """`lerld serve --endpoint` on a real `oxigraph serve` that `lerld load` filled."""
     directory = tmp_path_factory.mktemp("departed-oxigraph")
-    port = free_port()
-    with server(oxigraph_command(directory / "db", port), port, directory / "ox.log") as ox:
-        load = subprocess.run(
-            lerld_command("--root", str(departed), "load", "--endpoint", ox.url + "/query"),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    with store_server("oxigraph", directory) as store:
+        load = store.load(departed)
         assert load.returncode == 0, load.stderr
-        serve_port = free_port()
+        port = free_port()
         command = lerld_command(
-            "--root",
-            str(departed),
-            "serve",
-            "--port",
-            str(serve_port),
-            "--endpoint",
-            ox.url + "/query",
+            "--root", str(departed), "serve", "--port", str(port), "--endpoint", store.query
         )
-        with server(command, serve_port, directory / "serve.log") as running:
+        with server(command, port, directory / "serve.log") as running:
             yield running
 
 
