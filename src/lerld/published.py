@@ -45,7 +45,7 @@ from rdflib.namespace import DCTERMS, SKOS
 from lerld.errors import SourceError
 from lerld.sources import Sources
 from lerld.stores import Store
-from lerld.terms import ENTITY_BASE, LABEL_PREDICATES, is_entity, shorten
+from lerld.terms import LABEL_PREDICATES, is_entity, shorten
 
 AS = Namespace("https://www.w3.org/ns/activitystreams#")
 RECORD = "published.tsv"
@@ -341,8 +341,3 @@ def _location(sources: Sources, iri: str, forms) -> dict:
         if (URIRef(iri), None, None) in f.graph:
             return {"file": f.relpath, "line": f.line_of_value(iri, forms(f)) or f.line_of(iri)}
     return {}
-
-
-def document_path(iri: str) -> str:
-    """/doc/<kind>/<slug> for an entity IRI under the default base."""
-    return "/doc/" + iri[len(ENTITY_BASE) :]
