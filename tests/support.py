@@ -8,15 +8,18 @@ import contextlib
 import html
 import json
 import os
+import pwd
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from rdflib import Graph
 
 from benchmarks.processes import free_port as free_port  # re-exported for the tests
@@ -296,3 +299,81 @@ def store_server(engine: str, directory: Path) -> Iterator[StoreServer]:
             url + "/sparql-graph-crud-auth",
             VIRTUOSO_CREDENTIALS,
         )
+
+
+# --- static web servers with a build's rules --------------------------------------------
+
+
+def server_binary(name: str, package: str) -> str:
+    """A web server's binary (PATH, then /usr/sbin: Debian's place, not on every user's PATH).
+    Missing, the tests fail: they never skip."""
+    path = shutil.which(name) or f"/usr/sbin/{name}"
+    if not Path(path).is_file():
+        pytest.fail(
+            f"the static build's server-rules tests need {name}, and there is none on PATH or "
+            f"at {path}: install Debian's package (apt-get install -y --no-install-recommends "
+            f"{package}; .ci/run does)",
+            pytrace=False,
+        )
+    return path
+
+
+@contextlib.contextmanager
+def nginx_server(out: Path, prefix: Path) -> Iterator[ServerProcess]:
+    """nginx serving a static build `out` with the build's own rules (.nginx/*.conf)."""
+    binary = server_binary("nginx", "nginx")
+    port = free_port()
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (prefix / "nginx.conf").write_text(
+        f"{user}daemon off;\nworker_processes 1;\npid {prefix}/nginx.pid;\n"
+        f"error_log {prefix}/error.log;\nevents {{ worker_connections 64; }}\n"
+        f"http {{\n  access_log off;\n  client_body_temp_path {prefix}/tmp;\n"
+        f"  include {out}/.nginx/http.conf;\n"
+        f"  server {{\n    listen 127.0.0.1:{port};\n    root {out};\n"
+        f"    include {out}/.nginx/server.conf;\n  }}\n}}\n"
+    )
+    command = [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
+    with server(command, port, prefix / "run.log", probe_path="/index.html") as running:
+        yield running
+
+
+# What the .htaccess needs, and no more: the test shows that this list is enough.
+APACHE_MODULES = ("mpm_event", "authz_core", "dir", "mime", "rewrite", "headers")
+
+
+@contextlib.contextmanager
+def apache_server(out: Path, prefix: Path) -> Iterator[ServerProcess]:
+    """Apache httpd in one process (-X) with a minimal configuration of its own: `out` as
+    DocumentRoot with AllowOverride All, so that the .htaccess files in it are the rules."""
+    binary = server_binary("apache2", "apache2")
+    port = free_port()
+    copy = None
+    if os.geteuid() == 0:
+        # Apache serves as root only if compiled to: it runs as nobody, which cannot read
+        # pytest's private temporary directories, so it serves a copy others may read.
+        account = pwd.getpwnam("nobody")
+        copy = Path(tempfile.mkdtemp(prefix="lerld-apache-"))
+        root = shutil.copytree(out, copy / "site")  # copy2: the files keep their times
+        for path in [copy, root, *root.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    else:
+        account, root = pwd.getpwuid(os.geteuid()), out
+    modules = "\n".join(
+        f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES
+    )
+    (prefix / "httpd.conf").write_text(
+        f"ServerRoot {prefix}\nDefaultRuntimeDir {prefix}\nPidFile {prefix}/httpd.pid\n"
+        f"ErrorLog {prefix}/error.log\nLogLevel warn\nServerName 127.0.0.1\n"
+        f"Listen 127.0.0.1:{port}\nUser #{account.pw_uid}\nGroup #{account.pw_gid}\n"
+        f"{modules}\nTypesConfig /etc/mime.types\nDirectoryIndex index.html\n"
+        f'DocumentRoot "{root}"\n'
+        "<Directory />\n    AllowOverride None\n    Require all denied\n</Directory>\n"
+        f'<Directory "{root}">\n    AllowOverride All\n    Require all granted\n</Directory>\n'
+    )
+    command = [binary, "-X", "-f", str(prefix / "httpd.conf")]
+    try:
+        with server(command, port, prefix / "run.log", probe_path="/index.html") as running:
+            yield running
+    finally:
+        if copy is not None:
+            shutil.rmtree(copy)

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pwd
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,7 +23,7 @@ from lerld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS, alternate
 from tests import test_linkeddata as dereferencing  # the same tests, on the static site
 from tests.accept_headers import ROWS, SAME
 from tests.conftest import REPO
-from tests.support import free_port, lerld_command, server
+from tests.support import apache_server, free_port, lerld_command, nginx_server, server
 from tests.test_linkeddata import Answer, entity_paths, parse
 
 STATIC_TESTS = (
@@ -181,82 +178,18 @@ def http_fetch(url: str):
     return fetch
 
 
-def server_binary(name: str, package: str) -> str:
-    """A web server's binary (PATH, then /usr/sbin: Debian's place, not on every user's PATH).
-    Missing, the tests fail: they never skip."""
-    path = shutil.which(name) or f"/usr/sbin/{name}"
-    if not Path(path).is_file():
-        pytest.fail(
-            f"the static build's server-rules tests need {name}, and there is none on PATH or "
-            f"at {path}: install Debian's package (apt-get install -y --no-install-recommends "
-            f"{package}; .ci/run does)",
-            pytrace=False,
-        )
-    return path
-
-
 @pytest.fixture(scope="module")
 def nginx(built, tmp_path_factory):
-    binary = server_binary("nginx", "nginx")
     _, out, _, _ = built
-    prefix = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    (prefix / "nginx.conf").write_text(
-        f"{user}daemon off;\nworker_processes 1;\npid {prefix}/nginx.pid;\n"
-        f"error_log {prefix}/error.log;\nevents {{ worker_connections 64; }}\n"
-        f"http {{\n  access_log off;\n  client_body_temp_path {prefix}/tmp;\n"
-        f"  include {out}/.nginx/http.conf;\n"
-        f"  server {{\n    listen 127.0.0.1:{port};\n    root {out};\n"
-        f"    include {out}/.nginx/server.conf;\n  }}\n}}\n"
-    )
-    command = [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
-    with server(command, port, prefix / "run.log", probe_path="/index.html") as running:
+    with nginx_server(out, tmp_path_factory.mktemp("nginx")) as running:
         yield running
-
-
-# What the .htaccess needs, and no more: the test shows that this list is enough.
-APACHE_MODULES = ("mpm_event", "authz_core", "dir", "mime", "rewrite", "headers")
 
 
 @pytest.fixture(scope="module")
 def apache(built, tmp_path_factory):
-    """Apache httpd in one process (-X) with a minimal configuration of its own: the site
-    as DocumentRoot with AllowOverride All, so that the build's .htaccess is the rules."""
-    binary = server_binary("apache2", "apache2")
     _, out, _, _ = built
-    prefix = tmp_path_factory.mktemp("apache")
-    port = free_port()
-    copy = None
-    if os.geteuid() == 0:
-        # Apache serves as root only if compiled to: it runs as nobody, which cannot read
-        # pytest's private temporary directories, so it serves a copy others may read.
-        account = pwd.getpwnam("nobody")
-        copy = Path(tempfile.mkdtemp(prefix="lerld-apache-"))
-        root = shutil.copytree(out, copy / "site")  # copy2: the files keep their times
-        for path in [copy, root, *root.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
-    else:
-        account, root = pwd.getpwuid(os.geteuid()), out
-    modules = "\n".join(
-        f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES
-    )
-    (prefix / "httpd.conf").write_text(
-        f"ServerRoot {prefix}\nDefaultRuntimeDir {prefix}\nPidFile {prefix}/httpd.pid\n"
-        f"ErrorLog {prefix}/error.log\nLogLevel warn\nServerName 127.0.0.1\n"
-        f"Listen 127.0.0.1:{port}\nUser #{account.pw_uid}\nGroup #{account.pw_gid}\n"
-        f"{modules}\nTypesConfig /etc/mime.types\nDirectoryIndex index.html\n"
-        f'DocumentRoot "{root}"\n'
-        "<Directory />\n    AllowOverride None\n    Require all denied\n</Directory>\n"
-        f'<Directory "{root}">\n    AllowOverride All\n    Require all granted\n</Directory>\n'
-    )
-    command = [binary, "-X", "-f", str(prefix / "httpd.conf")]
-    try:
-        with server(command, port, prefix / "run.log", probe_path="/index.html") as running:
-            yield running
-    finally:
-        if copy is not None:
-            shutil.rmtree(copy)
+    with apache_server(out, tmp_path_factory.mktemp("apache")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module", params=["nginx", "apache"])

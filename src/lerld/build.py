@@ -25,7 +25,7 @@ import re
 import shutil
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +41,9 @@ MARKER = ".lerld-build"
 # Services that only a running server can answer.
 DYNAMIC = ("/sparql",)
 REDIRECTS = (301, 302, 303, 307, 308)
+GONE = 410
+# The answers of withdrawn entities' IRIs (410 Gone), which the rules serve as error pages.
+GONE_DIRECTORY = "gone/"
 
 
 class BuildError(LerldError):
@@ -55,6 +58,9 @@ class Site:
     modified: float
     # Links the site has that answer neither 200 nor a redirect: path -> status.
     broken: dict[str, int]
+    # Entities that are no longer live (tombstones): kind/slug -> the replacement's
+    # kind/slug, or None for one withdrawn (410 Gone; its answers are under gone/).
+    departed: dict[str, str | None] = field(default_factory=dict)
 
 
 # href and src attributes as the application's templates write them (Jinja quotes and
@@ -131,7 +137,16 @@ def crawl(app: Flask) -> Site:
     base_uri = app.config["LERLD_SETTINGS"].base_uri
     client = app.test_client()
     files: dict[str, bytes] = {}
-    queue = deque(seeds(app))
+    departed = departures(snapshot.store, base_uri)
+    # every format of a withdrawn entity's IRI and document: the rules answer 410 with them
+    gone = [
+        f"/{where}/{stem}.{fmt.extension}"
+        for stem, new in departed.items()
+        if new is None
+        for where in ("id", "doc")
+        for fmt in DOCUMENT_FORMATS
+    ]
+    queue = deque(seeds(app) + gone)
     seen: set[str] = set()
     broken: dict[str, int] = {}
     while queue:
@@ -140,18 +155,34 @@ def crawl(app: Flask) -> Site:
             continue
         seen.add(path)
         response = client.get(path)
-        if response.status_code not in (200, *REDIRECTS):
+        if response.status_code not in (200, GONE, *REDIRECTS):
             broken[path] = response.status_code
             continue
         for url in links(response.data, response.content_type or "", response.headers, base_uri):
             found = local_path(urljoin(path, url), base_uri)
             if found and found not in seen:
                 queue.append(found)
-        if response.status_code == 200 and "Content-Location" not in response.headers:
+        if "Content-Location" in response.headers:
+            continue  # negotiated: its files are fetched by their own URLs
+        if response.status_code == 200:
             files[file_for(path)] = response.data
+        elif response.status_code == GONE:
+            files[GONE_DIRECTORY + file_for(path)] = response.data
     missing = client.get("/.lerld-no-such-page", headers={"Accept": "text/html"})
     files["404.html"] = missing.data
-    return Site(files, snapshot.modified.timestamp(), dict(sorted(broken.items())))
+    return Site(files, snapshot.modified.timestamp(), dict(sorted(broken.items())), departed)
+
+
+def departures(store, base_uri: str) -> dict[str, str | None]:
+    """Each tombstone's kind/slug mapped to its replacement's (None: withdrawn)."""
+    from lerld.published import tombstones
+
+    space = base_uri + "id/"
+    return {
+        t.iri[len(space) :]: t.replacement[len(space) :] if t.replacement else None
+        for t in tombstones(store).values()
+        if t.iri.startswith(space) and (t.replacement or space).startswith(space)
+    }
 
 
 # --- server rules ------------------------------------------------------------------------
@@ -212,8 +243,27 @@ def nginx_rules(site: Site) -> dict[str, str]:
         .replace("@NEGOTIATION@", negotiation)
         .replace("@EXTENSIONS@", extensions)
     )
+    departed = []
+    for stem, new in sorted(site.departed.items()):
+        entity = re.escape(stem)
+        if new is not None:
+            departed += [
+                f'location ~ "^/id/{entity}(?<lerld_as>\\.[a-z.]+)?$" {{\n'
+                f"    return 303 /doc/{new}$lerld_as;\n}}",
+                f'location ~ "^/doc/{entity}(?<lerld_as>\\.[a-z.]+)?$" {{\n'
+                f"    return 301 /doc/{new}$lerld_as;\n}}",
+            ]
+        else:
+            departed += [
+                f'location ~ "^/(?<lerld_gone>(id|doc)/{entity})$" {{\n'
+                f"    error_page 410 /{GONE_DIRECTORY}$lerld_gone.$lerld_ext;\n    return 410;\n}}",
+                f'location ~ "^/(?<lerld_gone>(id|doc)/{entity}\\.({extensions}))$" {{\n'
+                f"    error_page 410 /{GONE_DIRECTORY}$lerld_gone;\n    return 410;\n}}",
+            ]
     server = (
         _template("nginx-server.conf")
+        .replace("@DEPARTED@", "\n".join(departed))
+        .replace("@GONE@", GONE_DIRECTORY)
         .replace(
             "@TYPES@",
             "\n".join(f"    {t} {' '.join(e)};" for t, e in sorted(by_type.items())),
@@ -260,14 +310,27 @@ def apache_rules(site: Site) -> str:
         f'type=\\"{f.media_type}\\"'
         for f in DOCUMENT_FORMATS
     )
+    departed = []
+    for stem, new in sorted(site.departed.items()):
+        entity = re.escape(stem)
+        if new is not None:
+            departed += [
+                f"RewriteRule ^id/{entity}(\\.[a-z.]+)?$ doc/{new}$1 [R=303,L]",
+                f"RewriteRule ^doc/{entity}(\\.[a-z.]+)?$ doc/{new}$1 [R=301,L]",
+            ]
+        else:
+            departed.append(f"RewriteRule ^(id|doc)/{entity}(\\.[a-z.]+)?$ - [G,L]")
     return (
         _template("htaccess")
+        .replace("@DEPARTED@", "\n".join(departed))
+        .replace("@GONE@", GONE_DIRECTORY)
         .replace("@TYPES@", "\n".join(f"AddType {t} .{e}" for e, t in types.items()))
         .replace("@CHARSETS@", f"AddCharset utf-8 {charsets}")
         .replace("@BINARY@", "\n".join(binary))
         .replace("@EXTENSIONS@", "|".join(f.extension for f in DOCUMENT_FORMATS))
         .replace("@LINKS@", link)
         .replace("@NEGOTIATION@", "\n".join(negotiation))
+        .replace("@VOCABULARY@", VOCABULARY_PATHS)
     )
 
 
@@ -308,3 +371,38 @@ def build(app: Flask, out: Path) -> Site:
     site = crawl(app)
     write(site, out)
     return site
+
+
+# --- w3id.org ------------------------------------------------------------------------------
+
+
+# The vocabulary's negotiated paths: ns, a version (ns/1.0.0), a module or page of either
+# (ns/alignment, ns/1.0.0/alignment, ns/changes); not a file (ns/context.jsonld).
+VOCABULARY_PATHS = r"ns(/[0-9]+(\.[0-9]+)*)?(/[a-z][a-z0-9-]*)?"
+
+
+def w3id_rules(host: str, path: str = "/ler/") -> str:
+    """The .htaccess of the base URI's directory in the perma-id/w3id.org repository
+    (`lerld w3id`): w3id.org redirects, the deployed host (`host`, ending with '/') answers.
+
+    An entity IRI is a thing: 303 See Other to its document on the host, in the format of
+    its extension, if any (the host negotiates the rest). The vocabulary (/ns) and each of
+    its versions (/ns/X.Y.Z, and its modules such as /ns/alignment) are negotiated here, as
+    w3id.org entries do, by the first document format the Accept header names (as the
+    static build's rules), with a 303 to that format's file; a header that names none gets
+    the extensionless URL, which the host negotiates. Anything else goes to the same path
+    on the host (302: the host may move, the IRIs do not)."""
+    negotiation = []
+    for fmt in DOCUMENT_FORMATS:
+        negotiation += [
+            f"RewriteCond %{{HTTP_ACCEPT}} {first_named(fmt)} [NC]",
+            f"RewriteRule ^({VOCABULARY_PATHS})$ {host}$1.{fmt.extension} [R=303,L]",
+        ]
+    return (
+        _template("w3id.htaccess")
+        .replace("@PATH@", path)
+        .replace("@HOST@", host)
+        .replace("@EXTENSIONS@", "|".join(re.escape(f.extension) for f in DOCUMENT_FORMATS))
+        .replace("@NEGOTIATION@", "\n".join(negotiation))
+        .replace("@VOCABULARY@", VOCABULARY_PATHS)
+    )

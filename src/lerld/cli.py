@@ -348,7 +348,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from lerld import releases
+    from lerld import published, releases
 
     settings = Settings(root=args.root)
     prepared = releases.prepare(load_sources(settings), args.version, args.date)
@@ -357,6 +357,37 @@ def cmd_release(args: argparse.Namespace) -> int:
         return not_valid(InvalidData(report), f"lerld release: {args.version} not released")
     target = releases.freeze(prepared, args.version)
     print(f"lerld release: {target.relative_to(prepared.root)} written (version {args.version})")
+    # a release is a publication: the entity IRIs it goes out with are recorded too
+    changes = published.record_published(prepared, args.date)
+    print(f"lerld release: {published.RECORD}: {changes.total} IRIs, {len(changes.added)} new")
+    return EXIT_OK
+
+
+def cmd_record_published(args: argparse.Namespace) -> int:
+    from lerld import published
+
+    settings = Settings(root=args.root)
+    sources = load_sources(settings)
+    report = validate(sources, inference=settings.inference)
+    if not report.conforms:
+        return not_valid(InvalidData(report), "lerld record-published: nothing recorded")
+    changes = published.record_published(sources, args.date)
+    print(
+        f"lerld record-published: {published.RECORD}: {changes.total} IRIs, "
+        f"{len(changes.added)} new, {len(changes.changed)} changed"
+    )
+    return EXIT_OK
+
+
+def cmd_w3id(args: argparse.Namespace) -> int:
+    from lerld.build import w3id_rules
+
+    rules = w3id_rules(args.host, args.path)
+    if args.out is None:
+        print(rules, end="")
+    else:
+        args.out.write_text(rules, encoding="utf-8")
+        print(f"lerld w3id: {args.out} written")
     return EXIT_OK
 
 
@@ -700,6 +731,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="its dcterms:issued date, YYYY-MM-DD (default: today)",
     )
     release_cmd.set_defaults(handler=cmd_release)
+
+    record_cmd = commands.add_parser(
+        "record-published",
+        help="validate, then record every entity IRI the data describes as published "
+        "(published.tsv: validate then refuses an IRI that vanishes without a tombstone)",
+    )
+    record_cmd.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        default=None,
+        help="the day new IRIs are recorded as first published, YYYY-MM-DD (default: today)",
+    )
+    record_cmd.set_defaults(handler=cmd_record_published)
+
+    w3id_cmd = commands.add_parser(
+        "w3id",
+        help="write the .htaccess that the perma-id/w3id.org repository needs to redirect "
+        "the base URI's paths to the deployed host",
+    )
+    w3id_cmd.add_argument("host", type=public_url, help="the deployed site's URL, ending with '/'")
+    w3id_cmd.add_argument(
+        "--path",
+        default="/ler/",
+        help="the base URI's path on w3id.org (default: /ler/)",
+    )
+    w3id_cmd.add_argument(
+        "--out", type=Path, default=None, help="write it to this file (default: print it)"
+    )
+    w3id_cmd.set_defaults(handler=cmd_w3id)
     return parser
 
 

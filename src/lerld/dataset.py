@@ -25,6 +25,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from lerld import jsonld, representations
 from lerld.formats import DUMP_FORMATS, JSONLD, NTRIPLES, NTRIPLES_GZIP, RDF_FORMATS, Format
+from lerld.published import AS, Tombstone
 from lerld.stores import Store
 from lerld.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER, PREFIXES
 
@@ -86,9 +87,12 @@ def entity_index(store: Store, base_uri: str) -> tuple[Entry, ...]:
     space = Literal(base_uri + "id/").n3()
     in_space = f"FILTER(STRSTARTS(STR(?s), {space}))"
     subjects = store.select(f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o {in_space} }}")
-    types: dict[str, list[str]] = {str(r["s"]): [] for r in subjects}
+    # a tombstone is no live entity (published.py): harvesters learn of it as a removal
+    gone = {str(r["s"]) for r in store.select(f"SELECT ?s WHERE {{ ?s a {AS.Tombstone.n3()} }}")}
+    types: dict[str, list[str]] = {str(r["s"]): [] for r in subjects if str(r["s"]) not in gone}
     for row in store.select(f"SELECT ?s ?t WHERE {{ ?s a ?t {in_space} }}"):
-        types[str(row["s"])].append(str(row["t"]))
+        if str(row["s"]) in types:
+            types[str(row["s"])].append(str(row["t"]))
     labels: dict[str, tuple[URIRef, Literal]] = {}
     values = " ".join(p.n3() for p in LABEL_PREDICATES)
     for row in store.select(
@@ -169,6 +173,19 @@ class Filters:
             if v
         ]
 
+    def removals(
+        self, tombstones: Iterable[Tombstone], below: Mapping[str, frozenset[str]]
+    ) -> list[Tombstone]:
+        """The tombstones a harvester with these filters must learn of: of the type (by
+        their former type), removed on or after the day."""
+        wanted = below.get(self.type, frozenset({self.type})) if self.type else None
+        return [
+            t
+            for t in tombstones
+            if (wanted is None or t.former_type in wanted)
+            and (self.since is None or (t.day is not None and t.day >= self.since))
+        ]
+
     def select(
         self, index: Sequence[Entry], below: Mapping[str, frozenset[str]]
     ) -> Sequence[Entry]:
@@ -205,7 +222,28 @@ def page_count(total: int) -> int:
 
 
 def collection_context(context_url: str) -> list:
-    return [context_url, {"hydra": str(HYDRA)}]
+    return [context_url, {"hydra": str(HYDRA), "as": str(AS)}]
+
+
+def removal(tombstone: Tombstone) -> dict:
+    """A removed entity as an ActivityStreams 2.0 activity: Move (to its replacement) or
+    Delete, published on the tombstone's day, whose object is the tombstone."""
+    gone: dict[str, Any] = {"@id": tombstone.iri, "@type": "as:Tombstone"}
+    if tombstone.former_type:
+        gone["as:formerType"] = {"@id": tombstone.former_type}
+    activity: dict[str, Any] = {
+        "@type": "as:Move" if tombstone.replacement else "as:Delete",
+        "as:object": gone,
+    }
+    if tombstone.replacement:
+        activity["as:target"] = {"@id": tombstone.replacement}
+    if tombstone.day:
+        stamp = f"{tombstone.day.isoformat()}T00:00:00Z"
+        activity["as:published"] = {"@value": stamp, "@type": str(XSD.dateTime)}
+        gone["as:deleted"] = {"@value": stamp, "@type": str(XSD.dateTime)}
+    if tombstone.reason:
+        activity["as:summary"] = tombstone.reason
+    return activity
 
 
 def _compact(iri: str, context: Mapping[str, Any]) -> str:
@@ -266,13 +304,17 @@ def collection_page(
     context: Mapping[str, Any],
     context_url: str,
     extension: str = "jsonld",
+    removals: Sequence[Tombstone] = (),
 ) -> dict | None:
     """One page of the (filtered) collection as JSON-LD; None for a page beyond the last.
 
     Every page is the hydra:Collection with its hydra:totalItems, this page's members and a
     hydra:PartialCollectionView with first / previous / next / last links; the search
     template tells clients how to filter. The collection's and pages' IRIs are those of
-    the format `extension` names (see collection_document)."""
+    the format `extension` names (see collection_document). The first page also lists the
+    `removals` (tombstones the filters select) as the collection's as:items, ActivityStreams
+    Move and Delete activities: they are not members (nor counted), but a harvester that
+    asks what changed since a day learns which IRIs were withdrawn or replaced."""
     last = page_count(len(entries))
     if not 1 <= page <= last:
         return None
@@ -291,7 +333,7 @@ def collection_page(
     if page < last:
         view["hydra:next"] = {"@id": url(page + 1)}
     chunk = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return {
+    document = {
         "@context": collection_context(context_url),
         "@id": url(1),
         "@type": "hydra:Collection",
@@ -300,6 +342,9 @@ def collection_page(
         "hydra:search": search_template(base_uri, extension),
         "hydra:member": [member(e, context) for e in chunk],
     }
+    if page == 1 and removals:
+        document["as:items"] = [removal(t) for t in removals]
+    return document
 
 
 def collection_document(
@@ -344,16 +389,27 @@ def document_url(iri: str, base_uri: str) -> str:
     return base_uri + "doc/" + iri[len(base_uri + "id/") :]
 
 
-def sitemap_files(index: Sequence[Entry], base_uri: str, limit: int = SITEMAP_LIMIT) -> dict:
+def sitemap_files(
+    index: Sequence[Entry],
+    base_uri: str,
+    limit: int = SITEMAP_LIMIT,
+    removals: Sequence[Tombstone] = (),
+) -> dict:
     """{path: XML bytes}: sitemap.xml lists every entity document with its lastmod; beyond
-    `limit` URLs it is a sitemap index of sitemaps/<n>.xml, as the protocol requires."""
-    chunks = [index[i : i + limit] for i in range(0, len(index), limit)] or [index]
+    `limit` URLs it is a sitemap index of sitemaps/<n>.xml, as the protocol requires.
+
+    The documents of removed entities (`removals`) are listed after them as a ResourceSync
+    change list does (ANSI/NISO Z39.99-2017): <rs:md change="deleted"/> with the day of the
+    removal, and for a replaced one <rs:ln rel="successor-version"> to its replacement's
+    document. Search engines ignore the rs: elements; ResourceSync clients learn deletions."""
+    rows: list = [*index, *removals]
+    chunks = [rows[i : i + limit] for i in range(0, len(rows), limit)] or [rows]
     if len(chunks) == 1:
         return {"sitemap.xml": _urlset(chunks[0], base_uri)}
     files = {f"sitemaps/{n}.xml": _urlset(chunk, base_uri) for n, chunk in enumerate(chunks, 1)}
     entries = []
     for n, chunk in enumerate(chunks, 1):
-        latest = max((e.modified for e in chunk if e.modified), default=None)
+        latest = max((_day_of(e) for e in chunk if _day_of(e)), default=None)
         lastmod = f"<lastmod>{latest.isoformat()}</lastmod>" if latest else ""
         entries.append(
             f"  <sitemap><loc>{escape(base_uri)}sitemaps/{n}.xml</loc>{lastmod}</sitemap>"
@@ -362,18 +418,35 @@ def sitemap_files(index: Sequence[Entry], base_uri: str, limit: int = SITEMAP_LI
     return files
 
 
-def _urlset(entries: Iterable[Entry], base_uri: str) -> bytes:
-    rows = []
+def _day_of(row: Entry | Tombstone) -> date | None:
+    return row.modified if isinstance(row, Entry) else row.day
+
+
+def _urlset(entries: Iterable[Entry | Tombstone], base_uri: str) -> bytes:
+    rows, changes = [], False
     for e in entries:
-        lastmod = f"<lastmod>{e.modified.isoformat()}</lastmod>" if e.modified else ""
-        rows.append(f"  <url><loc>{escape(document_url(e.iri, base_uri))}</loc>{lastmod}</url>")
-    return _xml("urlset", rows)
+        day = _day_of(e)
+        lastmod = f"<lastmod>{day.isoformat()}</lastmod>" if day else ""
+        change = ""
+        if isinstance(e, Tombstone):
+            changes = True
+            change = '<rs:md change="deleted"/>'
+            if e.replacement:
+                new = escape(document_url(e.replacement, base_uri), {'"': "&quot;"})
+                change += f'<rs:ln rel="successor-version" href="{new}"/>'
+        loc = escape(document_url(e.iri, base_uri))
+        rows.append(f"  <url><loc>{loc}</loc>{lastmod}{change}</url>")
+    return _xml("urlset", rows, RESOURCESYNC if changes else "")
 
 
-def _xml(root: str, rows: list[str]) -> bytes:
+# The ResourceSync namespace, declared only by a sitemap that lists removals.
+RESOURCESYNC = ' xmlns:rs="http://www.openarchives.org/rs/terms/"'
+
+
+def _xml(root: str, rows: list[str], namespaces: str = "") -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{namespaces}>\n'
         + "".join(row + "\n" for row in rows)
         + f"</{root}>\n"
     ).encode("utf-8")

@@ -21,6 +21,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
 from lerld.errors import LerldError
+from lerld.published import AS
 from lerld.sources import Sources, graph_name, source_of
 from lerld.stores import Store
 from lerld.terms import ENTITY_BASE, LER, PREFIXES, SH, is_entity, shorten
@@ -346,8 +347,13 @@ def guide(store: Store, day: date | None = None) -> Guide:
     shapes, ontology = _graph(store, SHAPES_GRAPHS), _graph(store, ONTOLOGY_GRAPHS)
     facts = _Facts(store, ontology)
     day = day or facts.latest_modified()
+    # a tombstone is no kind of entity: it keeps the IRI of an entity of any kind (README)
     node_shapes = sorted(
-        (s for s in shapes.subjects(RDF.type, SH.NodeShape) if shapes.value(s, SH.targetClass)),
+        (
+            s
+            for s in shapes.subjects(RDF.type, SH.NodeShape)
+            if shapes.value(s, SH.targetClass) not in (None, AS.Tombstone)
+        ),
         key=lambda s: str(s),
     )
     keys = {shapes.value(s, SH.targetClass): _key(shapes, s, facts) for s in node_shapes}

@@ -864,7 +864,6 @@ def freeze(sources: Sources, version: str) -> Path:
             f.path.write_text(f.text, "utf-8")
     _write(partial / CONTEXT_NAME, (root / CONTEXT_FILE).read_bytes())
     partial.rename(target)
-    # HOOK(issue 14b): record the published entity IRIs of this release here.
     return target
 
 

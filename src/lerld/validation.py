@@ -26,7 +26,7 @@ from pyshacl.errors import ReportableRuntimeError
 from rdflib import DCTERMS, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from lerld import history, releases, shacl, shapecheck
+from lerld import history, published, releases, shacl, shapecheck
 from lerld import sources as source_files
 from lerld.errors import SourceError
 from lerld.sources import Sources, graph_name, load_into
@@ -184,11 +184,15 @@ def validate(sources: Sources, inference: str = "none", store: Store | None = No
     if report is None:
         report = _validate(sources, inference, store)
         cache.put(key, report)
-    # compared with git's last commit, which the cache key does not cover: checked each time
-    unbumped = unbumped_modifications(sources)
+    # compared with git's last commit and with the record of what was published, which
+    # the cache key does not cover: checked each time
+    recorded = [Finding(**f) for f in published.findings(sources)]
+    unbumped = unbumped_modifications(sources) + recorded
     if unbumped:
         labels = dict(report.labels)
         for f in unbumped:
+            if sources.file(f.file or "") is None:
+                continue  # the record's own line: the IRI is described nowhere
             graph = sources.file(f.file or "").graph
             names = (graph.value(URIRef(f.focus), p) for p in LABEL_PREDICATES)
             labels.setdefault(f.focus, next((str(n) for n in names if n is not None), ""))

@@ -597,9 +597,14 @@ def path_ref(graph: Graph, path: Node, href: Href) -> Ref:
 def shape_constraints(graph: Graph, shape: Node, href: Href) -> list[Row]:
     rows = []
     for parameter, label in SHACL_PARAMETERS:
-        for value in sorted(graph.objects(shape, parameter)):
+        found = []
+        for value in graph.objects(shape, parameter):
             members = Collection(graph, value) if parameter in LIST_PARAMETERS else [value]
-            rows.append(Row(label, [shacl_value(graph, m, href) for m in members]))
+            found.append((value, Row(label, [shacl_value(graph, m, href) for m in members])))
+        # blank nodes (two sh:sparql constraints) by what they say: their ids differ from
+        # store to store
+        found.sort(key=lambda f: (1, repr(f[1])) if isinstance(f[0], BNode) else (0, f[0]))
+        rows += [row for _, row in found]
     return rows
 
 

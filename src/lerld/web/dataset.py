@@ -18,12 +18,13 @@ from lerld.web import pages
 from lerld.web.http import (
     Representation,
     cached,
+    cached_value,
     choose_format,
     context_url,
     graph_document,
     respond,
 )
-from lerld.web.linkeddata import base_uri, named_format
+from lerld.web.linkeddata import base_uri, named_format, tombstones
 
 blueprint = Blueprint("dataset", __name__)
 
@@ -32,12 +33,9 @@ def index() -> tuple[dataset.Entry, ...]:
     return cached_value("entity-index", lambda: dataset.entity_index(g.snapshot.store, base_uri()))
 
 
-def cached_value(key: str, compute):
-    """A plain value computed once per snapshot."""
-    cache = g.snapshot.cache
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+def removals() -> list:
+    """The tombstones, in IRI order."""
+    return list(tombstones().values())
 
 
 def void_graph():
@@ -100,7 +98,14 @@ def collection(page: int, extension: str | None = None) -> Response:
     below = cached_value("subclasses", lambda: dataset.subclasses(g.snapshot.store))
     entries = filters.select(index(), below)
     document = dataset.collection_page(
-        entries, page, filters, base_uri(), g.snapshot.context, context_url(), fmt.extension
+        entries,
+        page,
+        filters,
+        base_uri(),
+        g.snapshot.context,
+        context_url(),
+        fmt.extension,
+        filters.removals(removals(), below),
     )
     if document is None:
         abort(404, description=f"The collection has {dataset.page_count(len(entries))} page(s).")
@@ -131,7 +136,9 @@ def collection_page(page: int, extension: str | None = None) -> Response:
 
 
 def sitemaps() -> dict[str, bytes]:
-    return cached_value("sitemaps", lambda: dataset.sitemap_files(index(), base_uri()))
+    return cached_value(
+        "sitemaps", lambda: dataset.sitemap_files(index(), base_uri(), removals=removals())
+    )
 
 
 @blueprint.get("/sitemap.xml")

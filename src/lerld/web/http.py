@@ -97,6 +97,14 @@ def cached(key: tuple, render: Callable[[], Representation]) -> Representation:
     return found
 
 
+def cached_value(key: str, compute: Callable):
+    """A plain value computed once per snapshot."""
+    cache = g.snapshot.cache
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def choose_format(explicit: Format | None, formats: Sequence[Format] = DOCUMENT_FORMATS) -> Format:
     """The extension's format if there is one, else the best for the Accept header (or 406)."""
     if explicit is not None:

@@ -9,13 +9,13 @@ from typing import NoReturn
 from flask import Blueprint, Response, abort, current_app, g, redirect, request
 from rdflib import Graph
 
-from lerld import describe, releases
+from lerld import describe, published, releases
 from lerld.formats import JSONLD, RDF_FORMATS, Format, split_extension
 from lerld.jsonld import dumps
 from lerld.snapshot import graph_name
 from lerld.terms import is_entity_path
 from lerld.web import pages
-from lerld.web.http import Representation, cached, graph_document, respond
+from lerld.web.http import Representation, cached, cached_value, graph_document, respond
 
 blueprint = Blueprint("linkeddata", __name__)
 # https://w3id.org/ler/ns/alignment, the ontology of ontology/alignment.ttl
@@ -38,10 +38,46 @@ def entity_iri(stem: str) -> str:
     return iri
 
 
+def tombstones() -> dict[str, published.Tombstone]:
+    return cached_value("tombstones", lambda: published.tombstones(g.snapshot.store))
+
+
+def departed(stem: str, explicit: Format | None, status: int) -> Response | None:
+    """The answer for the IRI of an entity that is no longer live, None for any other: a
+    replaced one redirects (`status`) to its replacement's document in the same format, a
+    withdrawn one is 410 Gone, with its tombstone as the document (when and why)."""
+    iri = base_uri() + "id/" + stem
+    tombstone = tombstones().get(iri) if is_entity_path(stem) else None
+    if tombstone is None:
+        return None
+    suffix = f".{explicit.extension}" if explicit else ""
+    if tombstone.replacement and tombstone.replacement.startswith(base_uri() + "id/"):
+        new = tombstone.replacement[len(base_uri() + "id/") :]
+        return redirect(f"/doc/{new}{suffix}", code=status)
+
+    def graph() -> Graph:
+        described = describe.describe(g.snapshot.store, iri, base_uri())
+        described.bind("as", str(published.AS))
+        return described
+
+    response = graph_document(
+        f"/doc/{stem}",
+        explicit,
+        graph,
+        lambda _: pages.gone_page(tombstone, f"/doc/{stem}"),
+    )
+    if response.status_code == 200:  # a 304 stays one: the client's copy is current
+        response.status_code = 410
+    return response
+
+
 @blueprint.get("/id/<path:rest>")
 def thing(rest: str) -> Response:
     """An entity is a thing, not a document: 303 See Other to the document about it."""
     stem, fmt = split_extension(rest)
+    gone = departed(stem, fmt, 303)
+    if gone is not None:
+        return gone
     entity_iri(stem)
     target = f"/doc/{stem}" + (f".{fmt.extension}" if fmt else "")
     return redirect(target, code=303)
@@ -50,6 +86,9 @@ def thing(rest: str) -> Response:
 @blueprint.get("/doc/<path:rest>")
 def document(rest: str) -> Response:
     stem, explicit = split_extension(rest)
+    gone = departed(stem, explicit, 301)
+    if gone is not None:
+        return gone
     iri = entity_iri(stem)
     page = request.args.get("page", "1")
     if not page.isdigit() or int(page) < 1:

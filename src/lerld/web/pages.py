@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, g, render_temp
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from werkzeug.routing import Map
 
-from lerld import dataset, describe, editing, releases, vocabdoc
+from lerld import dataset, describe, editing, published, releases, vocabdoc
 from lerld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS, split_extension
 from lerld.sources import SourceFile, source_of
 from lerld.terms import LABEL_PREDICATES, shorten
@@ -230,6 +230,20 @@ def entity_page(iri: str, graph: Graph) -> str:
         edits=edit_links(iri),
         alternates=alternates(document_path()),
         structured_data=entity_data(view),
+    )
+
+
+def gone_page(tombstone: published.Tombstone, path: str) -> str:
+    """The short page of a withdrawn entity (410 Gone): what it was, when and why."""
+    return render_template(
+        "gone.html",
+        title=f"Gone: {tombstone.label or shorten(tombstone.iri)}",
+        name=tombstone.label or shorten(tombstone.iri),
+        iri=tombstone.iri,
+        former_type=shorten(tombstone.former_type) if tombstone.former_type else None,
+        day=tombstone.day.isoformat() if tombstone.day else None,
+        reason=tombstone.reason,
+        alternates=alternates(path),
     )
 
 
