@@ -566,7 +566,7 @@ def test_load_answers_the_stores_challenge_and_never_shows_the_password(virtuoso
 def test_load_answers_a_basic_challenge(tmp_path):
     """A store behind a proxy that asks for Basic credentials on writes (nginx auth_basic
     in front of Oxigraph server, as operators put one): the scheme follows the challenge."""
-    from tests.test_build import server_binary
+    from tests.support import server_binary
 
     binary = server_binary("nginx", "nginx")
     with store_server("oxigraph", tmp_path / "ox") as ox:

@@ -100,7 +100,7 @@ def _snapshot(sources: Sources, report: Report, store: Store) -> Snapshot:
         context=sources.context,
         report=report,
         store=store,
-        releases=releases.load(settings.root),
+        releases=releases.load(sources.root),
     )
 
 
