@@ -8,6 +8,11 @@ import sys
 from pathlib import Path
 
 NOTES = Path(__file__).resolve().parent / "notes.md"
+# The first line of a report written before its run ended.
+PARTIAL_MARK = (
+    "**PARTIAL: the run had not ended when this was written; sizes missing from the "
+    "tables were not measured.**"
+)
 # (key in ratios["by_size"] or ratios, what, comparison, target); per-size goals hold at
 # every size of the run, the others are measured at the largest size
 PER_SIZE_GOALS = (
@@ -116,8 +121,7 @@ def write_report(results: dict, path: Path) -> None:
             []
             if results.get("complete", True)
             else [
-                "**PARTIAL: the run had not ended when this was written; sizes missing from the "
-                "tables were not measured.**",
+                PARTIAL_MARK,
                 "",
             ]
         ),

@@ -19,17 +19,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-# Request headers whose presence sends a request to the application: its answer
-# depends on them (conditional requests, ranges) in ways the key does not capture.
-BYPASS_HEADERS = (
+# Conditional and range request headers: the application answers them (the 304 / 412
+# logic stays in one place), never a layer in front of it.
+CONDITIONAL_HEADERS = (
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",
     "HTTP_IF_MATCH",
     "HTTP_IF_UNMODIFIED_SINCE",
     "HTTP_IF_RANGE",
     "HTTP_RANGE",
-    "HTTP_COOKIE",
 )
+# Request headers whose presence sends a request to the application: its answer
+# depends on them in ways the key does not capture.
+BYPASS_HEADERS = (*CONDITIONAL_HEADERS, "HTTP_COOKIE")
 # Request headers that may change an answer, and so are part of the key.
 KEY_HEADERS = (
     "HTTP_ACCEPT",

@@ -57,6 +57,7 @@ from lerld.web.http import (
     status_of,
 )
 from lerld.web.pages import href
+from lerld.web.replay import CONDITIONAL_HEADERS
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -378,16 +379,6 @@ def default_query() -> str:
 
 # --- the fast path -------------------------------------------------------------------------
 
-# Request headers that send a /sparql request to the Flask route: conditional and range
-# requests (the 304 / 412 logic stays in one place).
-CONDITIONAL_HEADERS = (
-    "HTTP_IF_NONE_MATCH",
-    "HTTP_IF_MODIFIED_SINCE",
-    "HTTP_IF_MATCH",
-    "HTTP_IF_UNMODIFIED_SINCE",
-    "HTTP_IF_RANGE",
-    "HTTP_RANGE",
-)
 SPARQL_QUERY = "application/sparql-query"
 
 
