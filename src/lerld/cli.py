@@ -109,8 +109,7 @@ def run_server(app, options: dict, reloader) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from lerld.reload import Reloader, load_snapshot
-    from lerld.web import create_app
-    from lerld.web.sparql import start_query_workers
+    from lerld.web import create_app, start_serving
 
     settings = Settings(
         root=args.root,
@@ -137,7 +136,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except InvalidData as e:
         return not_valid(e, "lerld serve: not starting: the data does not validate")
     app = create_app(settings, snapshot)
-    start_query_workers(app)  # before the server starts threads: they are forked from here
+    start_serving(app)  # before the server starts threads: they are forked from here
     print(
         f"lerld: serving version {snapshot.version} ({snapshot.report.triples} triples) "
         f"on http://{settings.host}:{settings.port}/ for {settings.base_uri}",
