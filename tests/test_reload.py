@@ -293,3 +293,24 @@ def test_serve_on_a_remote_store_follows_each_load(tmp_path):
             assert served.reports() == 0 and served.version() == 1
             assert "lerld: reloaded" in served.change(load)
             assert served.version() == 2
+
+
+def test_a_new_record_of_published_iris_is_a_new_version_to_look_at(tmp_path):
+    """Validation compares the sources with published.tsv (an IRI recorded there and
+    described nowhere stops publication): a changed record is looked at like a changed
+    source file."""
+    from lerld.published import RECORD
+    from lerld.reload import fingerprint
+    from lerld.settings import Settings
+
+    root = tmp_path / "project"
+    for name in ("ontology", "shapes", "data"):
+        shutil.copytree(REPO / name, root / name)
+    settings = Settings(root=root)
+    without = fingerprint(settings)
+    (root / RECORD).write_text((REPO / RECORD).read_text("utf-8"), "utf-8")
+    recorded = fingerprint(settings)
+    assert recorded != without
+    with (root / RECORD).open("a", encoding="utf-8") as record:
+        record.write("https://w3id.org/ler/id/organization/gone\tlive\t2026-11-23\t2026-11-23\t-\n")
+    assert fingerprint(settings) != recorded

@@ -44,6 +44,7 @@ from granian import Granian
 
 from lerld import web
 from lerld.errors import InvalidData, LerldError
+from lerld.published import RECORD
 from lerld.settings import Settings
 from lerld.snapshot import Snapshot, build_snapshot, published_snapshot
 from lerld.sources import CONTEXT_FILE, ROLES
@@ -71,7 +72,8 @@ def load_snapshot(settings: Settings) -> Snapshot:
 
 def fingerprint(settings: Settings) -> Hashable:
     """A value that changes when the version to serve may have: the version a remote store
-    publishes (None while it cannot be read), or the stat of every source file."""
+    publishes (None while it cannot be read), or the stat of every source file and of the
+    record of published IRIs."""
     if settings.endpoint:
         try:
             return (
@@ -82,7 +84,7 @@ def fingerprint(settings: Settings) -> Hashable:
         except LerldError:
             return None
     entries = []
-    for name in (*ROLES, CONTEXT_FILE):
+    for name in (*ROLES, CONTEXT_FILE, RECORD):
         top = settings.root / name
         try:
             paths = [top, *sorted(top.rglob("*"))] if top.is_dir() else [top]
