@@ -1,6 +1,7 @@
 """Published entity IRIs never vanish silently (src/lerld/published.py): the record of what
 was published, `lerld validate` against it, tombstones answered 301/303/410 by the dynamic
-server, a remote store and the static build under nginx and Apache, harvesters told of
+server, remote stores (Oxigraph server, Virtuoso) and the static build under nginx and
+Apache, harvesters told of
 removals (the collection's ?since=, the sitemap), and the w3id.org rules.
 
 The fixture project is a copy of the repository's, recorded as published on RECORDED; then
@@ -9,8 +10,10 @@ an editor renames one organization (with sed, links included) and withdraws anot
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -42,6 +45,7 @@ from tests.departures import (
 )
 from tests.harvesting import jsonld_graph
 from tests.support import (
+    ServerProcess,
     apache_server,
     free_port,
     lerld_command,
@@ -335,11 +339,11 @@ def dynamic(departed, tmp_path_factory):
         yield running
 
 
-@pytest.fixture(scope="module")
-def remote(departed, tmp_path_factory):
-    """`lerld serve --endpoint` on a real `oxigraph serve` that `lerld load` filled."""
-    directory = tmp_path_factory.mktemp("departed-oxigraph")
-    with store_server("oxigraph", directory) as store:
+@contextlib.contextmanager
+def served_from(engine: str, departed: Path, directory: Path) -> Iterator[ServerProcess]:
+    """`lerld serve --endpoint` (read-only) on a real Oxigraph server or Virtuoso that
+    `lerld load` filled."""
+    with store_server(engine, directory) as store:
         load = store.load(departed)
         assert load.returncode == 0, load.stderr
         port = free_port()
@@ -350,7 +354,19 @@ def remote(departed, tmp_path_factory):
             yield running
 
 
-@pytest.fixture(scope="module", params=["dynamic", "remote"])
+@pytest.fixture(scope="module")
+def oxigraph(departed, tmp_path_factory):
+    with served_from("oxigraph", departed, tmp_path_factory.mktemp("departed-oxigraph")) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def virtuoso(departed, tmp_path_factory):
+    with served_from("virtuoso", departed, tmp_path_factory.mktemp("departed-virtuoso")) as s:
+        yield s
+
+
+@pytest.fixture(scope="module", params=["dynamic", "oxigraph", "virtuoso"])
 def live(request):
     return request.getfixturevalue(request.param)
 
