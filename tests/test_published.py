@@ -1,8 +1,8 @@
 """Published entity IRIs never vanish silently (src/lerld/published.py): the record of what
 was published, `lerld validate` against it, tombstones answered 301/303/410 by the dynamic
 server, remote stores (Oxigraph server, Virtuoso) and the static build under nginx and
-Apache, harvesters told of
-removals (the collection's ?since=, the sitemap), and the w3id.org rules.
+Apache, harvesters told of removals (the collection's ?since=, the sitemap), and the
+w3id.org rules.
 
 The fixture project is a copy of the repository's, recorded as published on RECORDED; then
 an editor renames one organization (with sed, links included) and withdraws another
