@@ -246,7 +246,8 @@ def test_without_javascript_the_table_view_is_offered(browser, live_server, snap
     page.goto(live_server.url + "/map")
     assert not page.is_visible("#map")
     page.locator(".map-noscript").get_by_role("link", name="table view").click()
-    assert page.url == live_server.url + "/map/table"
+    # the URL changes when the navigation commits; the rows are there once it has loaded
+    page.wait_for_url(live_server.url + "/map/table", wait_until="load", timeout=30_000)
     assert page.locator("table.map-relations tbody tr").count() == len(
         expected_edges(snapshot.store)
     )

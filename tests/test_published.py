@@ -139,7 +139,8 @@ def hashes(graph: Graph) -> dict[str, str]:
     try:
         data = graph.serialize(format="nt", encoding="utf-8")
         store.replace([GraphData(graph_name("data/one.ttl"), data, "application/n-triples")])
-        return {iri: e.content for iri, e in published.described(store).items()}
+        described = published.described(store, [graph_name("data/one.ttl")])
+        return {iri: e.content for iri, e in described.items()}
     finally:
         store.close()
 

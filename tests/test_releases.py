@@ -8,7 +8,6 @@ changes; `lerld validate` catches every edit of the bad-edit corpus at its FILE:
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -272,14 +271,10 @@ def test_both_releases_resolve_on_a_real_lerld_serve(two_releases, fixture_app, 
         same_everywhere(http(running.url), expected_answers(fixture_app))
 
 
-def test_both_releases_resolve_on_a_remote_store(two_releases, fixture_app, tmp_path):
-    with store_server("oxigraph", tmp_path / "store") as store:
-        loaded = subprocess.run(
-            lerld_command("--root", str(two_releases), "load", "--endpoint", store.query),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+@pytest.mark.parametrize("engine", ["oxigraph", "virtuoso"])
+def test_both_releases_resolve_on_a_remote_store(two_releases, fixture_app, tmp_path, engine):
+    with store_server(engine, tmp_path / "store") as store:
+        loaded = store.load(two_releases)
         assert loaded.returncode == 0, loaded.stderr
         port = free_port()
         command = lerld_command(
