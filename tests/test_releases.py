@@ -146,6 +146,11 @@ def test_release_sets_the_header_and_refuses_to_overwrite(two_releases, capsys):
     assert header.value(ns, OWL.versionIRI) == URIRef("https://w3id.org/ler/ns/1.1.0")
     assert header.value(ns, OWL.priorVersion) == URIRef("https://w3id.org/ler/ns/1.0.0")
     assert str(header.value(ns, DCTERMS.issued)) == "2026-12-05"
+    # the citation names the version it cites (the working copy's named 1.0.0)
+    assert str(header.value(ns, DCTERMS.bibliographicCitation)).startswith(
+        "lerld contributors (2026). LER Ecosystem Vocabulary, version 1.1.0. "
+        "https://w3id.org/ler/ns/1.1.0. "
+    )
     # the working copy says the same, and release 1.0.0 is untouched
     assert (two_releases / "ontology/ler.ttl").read_bytes() == (
         two_releases / "ontology/releases/1.1.0/ler.ttl"

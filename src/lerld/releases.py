@@ -805,6 +805,23 @@ def _header_lines(source: SourceFile, values: Mapping[URIRef, str]) -> str:
     return "".join(lines)
 
 
+def _cited(text: str, source: SourceFile, version: str, issued: date) -> str:
+    """The text with the version, version IRI and year that the header's one-line
+    dcterms:bibliographicCitation names set to those of release `version` (a citation
+    copied from the last release would cite the old version)."""
+    forms = "|".join(re.escape(f) for f in source.forms_of(str(DCTERMS.bibliographicCitation)))
+
+    def cite(match: re.Match) -> str:
+        literal = re.sub(
+            rf"{re.escape(VERSION_BASE)}{SEMVER.pattern}", version_iri(version), match[2]
+        )
+        literal = re.sub(rf"\b(version\s+){SEMVER.pattern}", rf"\g<1>{version}", literal)
+        literal = re.sub(r"\((\d{4})\)", f"({issued.year})", literal, count=1)
+        return match[1] + literal + match[3]
+
+    return re.sub(rf'^(\s+(?:{forms})\s+")([^"\n]*)(")', cite, text, flags=re.M)
+
+
 def _form(source: SourceFile, iri: str) -> str:
     forms = source.forms_of(iri)
     return forms[-1] if len(forms) > 1 else forms[0]
@@ -812,7 +829,8 @@ def _form(source: SourceFile, iri: str) -> str:
 
 def prepare(sources: Sources, version: str, issued: date) -> Sources:
     """The sources as release `version` will freeze them: the ontology header set
-    (owl:versionIRI, owl:versionInfo, owl:priorVersion the last release, dcterms:issued).
+    (owl:versionIRI, owl:versionInfo, owl:priorVersion the last release, dcterms:issued,
+    and the version and year its citation names).
     Refuses a malformed number, an existing release or one not above the last."""
     try:
         key = version_key(version)
@@ -839,7 +857,8 @@ def prepare(sources: Sources, version: str, issued: date) -> Sources:
     }
     if existing:
         values[OWL.priorVersion] = f"<{version_iri(existing[-1].version)}>"
-    edited = replace(header, text=_header_lines(header, values))
+    text = _cited(_header_lines(header, values), header, version, issued)
+    edited = replace(header, text=text)
     edited.graph  # noqa: B018 -- the edit keeps the file valid Turtle (SourceError if not)
     return replace(sources, files=tuple(edited if f is header else f for f in sources.files))
 
