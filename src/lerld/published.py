@@ -46,7 +46,7 @@ from rdflib.namespace import DCTERMS, SKOS, XSD
 from lerld.errors import SourceError
 from lerld.formats import NTRIPLES
 from lerld.results import Formats
-from lerld.sources import Sources, graph_name, load_into, source_of
+from lerld.sources import IN_DATA, Sources, graph_name, load_into, source_of
 from lerld.stores import Store, open_store
 from lerld.terms import ENTITY_BASE, LABEL_PREDICATES, is_entity, shorten
 
@@ -127,8 +127,6 @@ class Described:
     content: str
 
 
-# The data graphs of a store loaded with `load_into` (one named graph per source file).
-IN_DATA = f'FILTER(STRSTARTS(STR(?g), "{graph_name("data/")}"))'
 _TYPE, _TOMBSTONE = RDF.type.n3(), AS.Tombstone.n3()
 _MODIFIED, _REPLACED_BY = DCTERMS.modified.n3(), DCTERMS.isReplacedBy.n3()
 _DAYS = (XSD.date.n3(), XSD.dateTime.n3())
@@ -383,8 +381,8 @@ def findings(sources: Sources, store: Store) -> Iterator[dict]:
     stones = tombstones(store)
     links = store.select(
         f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {IN_DATA} "
-        f"{{ SELECT DISTINCT ?o WHERE {{ GRAPH ?g {{ ?o a {AS.Tombstone.n3()} }} {IN_DATA} }} }} }} "
-        "ORDER BY ?s ?p ?o"
+        f"{{ SELECT DISTINCT ?o WHERE {{ GRAPH ?g {{ ?o a {AS.Tombstone.n3()} }} {IN_DATA} }} }} "
+        "} ORDER BY ?s ?p ?o"
     )
     for row in links:
         s, p, o = (str(row[k]) for k in ("s", "p", "o"))

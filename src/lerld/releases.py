@@ -32,7 +32,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from lerld.errors import LerldError, SourceError
-from lerld.sources import CONTEXT_FILE, RELEASES, SourceFile, Sources, parse
+from lerld.sources import CONTEXT_FILE, IN_DATA, RELEASES, SourceFile, Sources, parse
 from lerld.terms import LER, VOCABULARY_IRI
 
 if TYPE_CHECKING:
@@ -751,7 +751,7 @@ def deprecated_uses(store: Store, ontology: Graph) -> Iterator[Finding]:
     """Data that uses a deprecated term (as a property or a class): a warning naming the
     replacement, at the statement. Computed from the working ontology, so a term deprecated
     in any later release warns as soon as it is."""
-    from lerld.validation import IN_DATA, Finding, _render_value, _values
+    from lerld.validation import Finding, _render_value, _values
 
     deprecated = sorted(t for t in terms(ontology) if is_deprecated(ontology, t))
     if not deprecated:

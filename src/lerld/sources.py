@@ -423,6 +423,14 @@ def graph_name(relpath: str) -> str:
     return SOURCE_GRAPH_BASE + relpath
 
 
+# SPARQL filters on the named graph ?g (one per source file, `load_into`) by role.
+IN_DATA = f'FILTER(STRSTARTS(STR(?g), "{graph_name("data/")}"))'
+IN_DATA_OR_ONTOLOGY = (
+    f'FILTER(STRSTARTS(STR(?g), "{graph_name("data/")}") '
+    f'|| STRSTARTS(STR(?g), "{graph_name("ontology/")}"))'
+)
+
+
 def source_of(graph: str) -> str | None:
     """The project path of the source file a named graph holds."""
     return graph[len(SOURCE_GRAPH_BASE) :] if graph.startswith(SOURCE_GRAPH_BASE) else None

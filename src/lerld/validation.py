@@ -29,7 +29,7 @@ from rdflib.collection import Collection
 from lerld import history, published, releases, shacl, shapecheck
 from lerld import sources as source_files
 from lerld.errors import SourceError
-from lerld.sources import Sources, graph_name, load_into
+from lerld.sources import IN_DATA, IN_DATA_OR_ONTOLOGY, Sources, graph_name, load_into
 from lerld.stores import Store, open_store
 from lerld.terms import (
     ENTITY_BASE,
@@ -337,8 +337,9 @@ def compiled_results(
 class ReportCache:
     """Reports of sources already validated, on disk, keyed by a hash of everything the
     report depends on: every source file (path and bytes, so ontology and shapes too), the
-    record of published IRIs, the inference mode, and the code and libraries that validate. A million unchanged triples
-    are not validated twice; one changed byte anywhere validates everything again.
+    record of published IRIs, the inference mode, and the code and libraries that validate.
+    A million unchanged triples are not validated twice; one changed byte anywhere validates
+    everything again.
 
     The directory is $LERLD_CACHE_DIR, else $XDG_CACHE_HOME/lerld/validation (default
     ~/.cache/lerld/validation), outside the project; LERLD_CACHE_DIR=off turns it off.
@@ -494,14 +495,6 @@ def _render_value(value) -> str:
     if isinstance(value, BNode):
         return "(blank node)"
     return shorten(str(value))
-
-
-# SPARQL filters on the named graph ?g (one per source file) by role.
-IN_DATA = f'FILTER(STRSTARTS(STR(?g), "{graph_name("data/")}"))'
-IN_DATA_OR_ONTOLOGY = (
-    f'FILTER(STRSTARTS(STR(?g), "{graph_name("data/")}") '
-    f'|| STRSTARTS(STR(?g), "{graph_name("ontology/")}"))'
-)
 
 
 def _in_data(var: str) -> str:
