@@ -3,7 +3,7 @@
 
 The requests: for a seeded sample of entities, the entity IRI (303), and its document
 negotiated as Turtle, JSON-LD and HTML. nginx serves the same documents: the files are
-the running lerld's own answers for the sample, written with lerld.build's writer (so its
+the running lerld's own answers for the sample, written with lerld.tools.build's writer (so its
 nginx rules and layout), because building every document of a million-triple site would
 take hours; nginx's cost per request does not depend on how many files the directory has.
 Before timing, both servers are checked to give the same status and media type for every
@@ -24,7 +24,7 @@ from pathlib import Path
 import requests
 
 from benchmarks.processes import server
-from lerld.build import Site, write
+from lerld.tools.build import Site, write
 
 FORMATS = {
     "turtle": ("ttl", "text/turtle"),

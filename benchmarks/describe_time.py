@@ -15,11 +15,11 @@ import statistics
 import time
 from pathlib import Path
 
-from lerld import describe
-from lerld.settings import Settings
-from lerld.sources import load_into, load_sources
+from lerld.core.settings import Settings
+from lerld.core.terms import ENTITY_BASE
+from lerld.project.sources import load_into, load_sources
+from lerld.publish import describe
 from lerld.stores import open_store
-from lerld.terms import ENTITY_BASE
 
 
 def most_linked(store, limit_per_kind: int = 1) -> list[tuple[str, int]]:

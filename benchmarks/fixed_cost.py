@@ -40,7 +40,7 @@ from benchmarks.sparql_named_queries import (
     oxigraph_server,
     same_answer,
 )
-from lerld.queries import NamedQuery, parse_named_query
+from lerld.sparql.queries import NamedQuery, parse_named_query
 
 REPO = Path(__file__).resolve().parent.parent
 ENTITY = "https://w3id.org/ler/id/organization/"

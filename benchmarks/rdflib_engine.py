@@ -16,8 +16,8 @@ from pathlib import Path
 
 from rdflib import Dataset, URIRef
 
-from lerld.settings import Settings
-from lerld.sources import graph_data, load_sources
+from lerld.core.settings import Settings
+from lerld.project.sources import graph_data, load_sources
 
 
 class Overrun(Exception):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from benchmarks import deref, sparql_scale
 from benchmarks.processes import free_port, measured, server
-from lerld.queries import NamedQuery
+from lerld.sparql.queries import NamedQuery
 from lerld.stores.remote import UNION
 from tests.support import ENGINES, StoreServer, lerld_command, store_server
 

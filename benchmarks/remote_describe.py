@@ -1,4 +1,4 @@
-"""The time of one entity description (lerld.describe.describe, a /doc page's query) on remote
+"""The time of one entity description (lerld.publish.describe.describe, a /doc page's query) on remote
 SPARQL stores that `lerld load` filled: median over rounds, per endpoint.
 
     python -m benchmarks.remote_describe http://127.0.0.1:7878/query http://127.0.0.1:8890/sparql
@@ -10,7 +10,7 @@ import argparse
 import statistics
 import time
 
-from lerld.describe import describe
+from lerld.publish.describe import describe
 from lerld.stores.remote import RemoteStore
 
 IRI = "https://w3id.org/ler/id/stakeholder/employers"

@@ -22,7 +22,7 @@ from pathlib import Path
 import requests
 
 from benchmarks.sparql_named_queries import Timing, ask, same_answer
-from lerld.queries import NamedQuery, named_queries, parse_named_query
+from lerld.sparql.queries import NamedQuery, named_queries, parse_named_query
 
 REPO = Path(__file__).resolve().parent.parent
 # Seconds past which one answer is timed once (a cold first round, on both servers alike).

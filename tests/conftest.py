@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from lerld.settings import Settings
-from lerld.snapshot import build_snapshot
-from lerld.sources import load_sources
+from lerld.core.settings import Settings
+from lerld.project.snapshot import build_snapshot
+from lerld.project.sources import load_sources
 from lerld.web import create_app
 from tests.support import (
     Answer,
@@ -184,7 +184,7 @@ def ingested_project(tmp_path_factory):
     the Result: data/ingested/credentials.ttl is published like every other source."""
     from datetime import date
 
-    from lerld.ingest import document_paths, ingest
+    from lerld.tools.ingest import document_paths, ingest
 
     root = tmp_path_factory.mktemp("ingested")
     for name in SOURCE_DIRS:

@@ -7,7 +7,7 @@ import json
 
 from rdflib import Graph
 
-from lerld.jsonld import default_graph
+from lerld.core.jsonld import default_graph
 
 BASE = "https://w3id.org/ler/"
 CONTEXT_URL = BASE + "ns/context.jsonld"

@@ -2,7 +2,7 @@
 each `sht:Validate` entry of the manifests with its data file, shapes file and the expected
 report, and a minimal lerld project that holds them.
 
-Results are compared as lerld reports them (`lerld.validation.Finding`): focus node, path,
+Results are compared as lerld reports them (`lerld.project.validation.Finding`): focus node, path,
 value, severity and constraint component, rendered the way `lerld validate --format json`
 renders them, so that the expected report and lerld's answer go through one renderer. A
 blank node has no name to compare: a blank focus node or value compares as "a blank node".
@@ -20,10 +20,10 @@ from pathlib import Path
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
-from lerld.terms import SH, shorten
-from lerld.validation import Finding
-from lerld.validation import _render_path as render_path
-from lerld.validation import _render_value as render_value
+from lerld.core.terms import SH, shorten
+from lerld.project.validation import Finding
+from lerld.project.validation import _render_path as render_path
+from lerld.project.validation import _render_value as render_value
 
 SUITE = Path(__file__).resolve().parent / "shacl-test-suite"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -17,9 +17,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 import lerld
-from lerld import describe
-from lerld.build import file_for, write
-from lerld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS, alternate_relation
+from lerld.core.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS, alternate_relation
+from lerld.publish import describe
+from lerld.tools.build import file_for, write
 from tests import test_linkeddata as dereferencing  # the same tests, on the static site
 from tests.accept_headers import ROWS, SAME
 from tests.conftest import REPO
@@ -47,7 +47,7 @@ def tree(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def built(app, tmp_path_factory):
     """The site built in this process, while `lerld build` builds it again in another."""
-    from lerld.build import crawl
+    from lerld.tools.build import crawl
 
     root = tmp_path_factory.mktemp("build")
     again = root / "again"
@@ -107,7 +107,7 @@ def test_static_files_are_the_dynamic_answers(built, client, snapshot):
 
 
 def test_refuses_to_overwrite_a_directory_that_is_not_a_build(tmp_path):
-    from lerld.build import BuildError, Site
+    from lerld.tools.build import BuildError, Site
 
     (tmp_path / "precious.txt").write_text("keep me")
     with pytest.raises(BuildError):

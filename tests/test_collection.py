@@ -11,8 +11,8 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from lerld import dataset
-from lerld.terms import LER
+from lerld.core.terms import LER
+from lerld.publish import dataset
 from tests.harvesting import BASE, local
 
 HYDRA = "hydra:"
@@ -172,7 +172,7 @@ def test_the_collection_in_turtle_links_turtle_pages_and_lists_every_entity(live
 def test_the_home_page_links_the_description_the_collection_and_the_dumps_in_every_format(
     live_server,
 ):
-    from lerld.formats import DUMP_FORMATS, RDF_FORMATS
+    from lerld.core.formats import DUMP_FORMATS, RDF_FORMATS
     from tests.support import Page
 
     home = requests.get(live_server.url + "/", headers={"Accept": "text/html"}, timeout=30)

@@ -10,7 +10,7 @@ import requests
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from lerld.formats import DUMP_FORMATS, JSONLD, NTRIPLES_GZIP
+from lerld.core.formats import DUMP_FORMATS, JSONLD, NTRIPLES_GZIP
 from tests.harvesting import jsonld_graph
 
 

@@ -11,14 +11,15 @@ import pytest
 from markupsafe import escape
 from rdflib import RDFS, Graph, URIRef
 
-from lerld import editing, history
 from lerld.cli import main
-from lerld.published import AS
-from lerld.settings import Settings, check_edit_url
-from lerld.snapshot import build_snapshot
-from lerld.sources import load_into, load_sources
+from lerld.core.settings import Settings, check_edit_url
+from lerld.core.terms import LER, SH, shorten
+from lerld.project import history
+from lerld.project.published import AS
+from lerld.project.snapshot import build_snapshot
+from lerld.project.sources import load_into, load_sources
+from lerld.publish import editing
 from lerld.stores import open_store
-from lerld.terms import LER, SH, shorten
 from lerld.web import create_app
 
 REPO = Path(__file__).resolve().parent.parent

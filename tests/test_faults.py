@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from benchmarks.reliability.load_test import process_tree
-from lerld.reload import listening
+from lerld.serve.reload import listening
 from tests.support import (
     free_port,
     launch,

@@ -17,10 +17,10 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import FOAF
 
-from lerld.settings import Settings
-from lerld.snapshot import build_snapshot
-from lerld.sources import graph_name
-from lerld.terms import LABEL_PREDICATES
+from lerld.core.settings import Settings
+from lerld.core.terms import LABEL_PREDICATES
+from lerld.project.snapshot import build_snapshot
+from lerld.project.sources import graph_name
 from tests.conftest import INGEST_DAY
 from tests.harvesting import BASE, jsonld_graph, local
 

@@ -18,11 +18,11 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from lerld.settings import Settings
-from lerld.snapshot import Snapshot, latest_modified
-from lerld.sources import graph_name, load_into, load_sources
+from lerld.core.settings import Settings
+from lerld.project.snapshot import Snapshot, latest_modified
+from lerld.project.sources import graph_name, load_into, load_sources
+from lerld.project.validation import Report
 from lerld.stores import open_store
-from lerld.validation import Report
 from lerld.web import create_app
 from tests.support import Page, free_port, lerld_command, server
 from tests.test_map_browser import CHROMIUM_ARGS, READY, chromium_path

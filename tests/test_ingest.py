@@ -13,11 +13,11 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
-from lerld.ingest import document_paths, ingest, slug
-from lerld.settings import Settings
-from lerld.snapshot import build_snapshot
-from lerld.sources import graph_name
-from lerld.terms import LER
+from lerld.core.settings import Settings
+from lerld.core.terms import LER
+from lerld.project.snapshot import build_snapshot
+from lerld.project.sources import graph_name
+from lerld.tools.ingest import document_paths, ingest, slug
 from lerld.web import create_app
 from tests.conftest import INGEST_DAY, REPO
 from tests.support import lerld_command

@@ -16,14 +16,14 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from lerld import queries
-from lerld.formats import SPARQL_JSON, TURTLE
-from lerld.ingest import document_paths, ingest
-from lerld.results import Formats, read_json
-from lerld.settings import Settings
-from lerld.snapshot import build_snapshot
+from lerld.core.formats import SPARQL_JSON, TURTLE
+from lerld.core.settings import Settings
+from lerld.core.terms import LER
+from lerld.project.snapshot import build_snapshot
+from lerld.sparql import queries
 from lerld.stores import Dataset
-from lerld.terms import LER
+from lerld.stores.results import Formats, read_json
+from lerld.tools.ingest import document_paths, ingest
 from lerld.web import create_app
 from tests.conftest import INGEST_DAY, REPO, SOURCE_DIRS
 

@@ -13,8 +13,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
-from lerld import jsonld
-from lerld.terms import LER
+from lerld.core import jsonld
+from lerld.core.terms import LER
 
 CONTEXT_URL = "https://w3id.org/ler/ns/context.jsonld"
 XSD_INTEGER = URIRef(jsonld.XSD + "integer")

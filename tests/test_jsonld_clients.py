@@ -24,8 +24,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from SPARQLWrapper import JSONLD, TURTLE, SPARQLWrapper
 
-from lerld.formats import DOCUMENT_FORMATS, alternate_relation
-from lerld.jsonld import default_graph
+from lerld.core.formats import DOCUMENT_FORMATS, alternate_relation
+from lerld.core.jsonld import default_graph
 from tests.support import free_port, lerld_command, server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -235,7 +235,7 @@ def test_sparqlwrapper_harvests_the_published_graph(mirror):
 
 def test_public_url_is_checked_and_names_the_context(tmp_path):
     from lerld.cli import main
-    from lerld.settings import Settings
+    from lerld.core.settings import Settings
 
     with pytest.raises(ValueError, match="public URL"):
         Settings(public_url="staging.example.org/ler")

@@ -9,8 +9,8 @@ import pytest
 import requests
 from rdflib.compare import isomorphic
 
-from lerld import describe
-from lerld.formats import DOCUMENT_FORMATS, RDF_FORMATS, alternate_relation
+from lerld.core.formats import DOCUMENT_FORMATS, RDF_FORMATS, alternate_relation
+from lerld.publish import describe
 from tests.support import Answer, parse
 
 EMPLOYERS = "/id/stakeholder/employers"

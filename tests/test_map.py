@@ -12,7 +12,7 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from lerld.formats import DOCUMENT_FORMATS, RDF_FORMATS
+from lerld.core.formats import DOCUMENT_FORMATS, RDF_FORMATS
 
 LER = "https://w3id.org/ler/ns#"
 # What the issue asks the map to show, plus the lifecycle stages, action areas, and the

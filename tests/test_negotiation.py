@@ -11,7 +11,7 @@ import pytest
 import requests
 from rdflib.compare import isomorphic
 
-from lerld.formats import (
+from lerld.core.formats import (
     COMPACTED,
     DEFAULT_FORM,
     DOCUMENT_FORMATS,

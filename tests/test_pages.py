@@ -12,8 +12,8 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from lerld.cli import build_parser
-from lerld.settings import Settings
-from lerld.snapshot import build_snapshot
+from lerld.core.settings import Settings
+from lerld.project.snapshot import build_snapshot
 from lerld.web import create_app, pages
 from tests.support import Page
 

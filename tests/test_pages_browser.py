@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
-from lerld.web import pagedata
+from lerld.publish import pagedata
 from tests.test_map_browser import READY
 from tests.test_map_browser import browser as browser
 

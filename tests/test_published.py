@@ -23,14 +23,15 @@ import requests
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from lerld import cli, published
-from lerld.build import build, w3id_rules
-from lerld.formats import DOCUMENT_FORMATS, HTML
-from lerld.settings import Settings
-from lerld.snapshot import build_snapshot
-from lerld.sources import graph_name, load_context, load_sources
+from lerld import cli
+from lerld.core.formats import DOCUMENT_FORMATS, HTML
+from lerld.core.settings import Settings
+from lerld.project import published
+from lerld.project.snapshot import build_snapshot
+from lerld.project.sources import graph_name, load_context, load_sources
+from lerld.project.validation import validate
 from lerld.stores import GraphData, open_store
-from lerld.validation import validate
+from lerld.tools.build import build, w3id_rules
 from lerld.web import create_app
 from tests.conftest import REPO, SOURCE_DIRS
 from tests.departures import (

@@ -10,13 +10,13 @@ import pytest
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from lerld import queries
 from lerld.cli import main
-from lerld.errors import MalformedQuery, QueryRejected
-from lerld.formats import SPARQL_JSON, TURTLE
-from lerld.results import BINDINGS, BOOLEAN, GRAPH, Formats, read_json
+from lerld.core.errors import MalformedQuery, QueryRejected
+from lerld.core.formats import SPARQL_JSON, TURTLE
+from lerld.core.terms import LER
+from lerld.sparql import queries
 from lerld.stores import Dataset
-from lerld.terms import LER
+from lerld.stores.results import BINDINGS, BOOLEAN, GRAPH, Formats, read_json
 
 SCHEMA = Namespace("https://schema.org/")
 ID = "https://w3id.org/ler/id/"

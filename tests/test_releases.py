@@ -16,10 +16,11 @@ import requests
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL
 
-from lerld import cli, releases
-from lerld.formats import DOCUMENT_FORMATS, JSONLD, RDF_FORMATS
-from lerld.settings import Settings
-from lerld.snapshot import build_snapshot
+from lerld import cli
+from lerld.core.formats import DOCUMENT_FORMATS, JSONLD, RDF_FORMATS
+from lerld.core.settings import Settings
+from lerld.project import releases
+from lerld.project.snapshot import build_snapshot
 from lerld.web import create_app
 from tests.conftest import REPO, SOURCE_DIRS
 from tests.support import Answer, free_port, lerld_command, parse, server, store_server
@@ -292,7 +293,7 @@ def test_both_releases_resolve_on_a_remote_store(two_releases, fixture_app, tmp_
 @pytest.fixture(scope="module")
 def built(fixture_app, tmp_path_factory):
     """The fixture project's static site (test_build's nginx and apache serve it)."""
-    from lerld.build import crawl, write
+    from lerld.tools.build import crawl, write
 
     out = tmp_path_factory.mktemp("build") / "site"
     site = crawl(fixture_app)

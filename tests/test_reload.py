@@ -299,9 +299,9 @@ def test_a_new_record_of_published_iris_is_a_new_version_to_look_at(tmp_path):
     """Validation compares the sources with published.tsv (an IRI recorded there and
     described nowhere stops publication): a changed record is looked at like a changed
     source file."""
-    from lerld.published import RECORD
-    from lerld.reload import fingerprint
-    from lerld.settings import Settings
+    from lerld.core.settings import Settings
+    from lerld.project.published import RECORD
+    from lerld.serve.reload import fingerprint
 
     root = tmp_path / "project"
     for name in ("ontology", "shapes", "data"):

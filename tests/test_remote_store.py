@@ -23,15 +23,15 @@ import requests
 from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
 
-from lerld.build import crawl
-from lerld.errors import MalformedQuery, StoreFailed, StoreUnavailable
-from lerld.formats import CSV, NTRIPLES, SPARQL_JSON, TSV, TURTLE
-from lerld.results import Formats, read_json
-from lerld.settings import Settings
-from lerld.snapshot import build_snapshot
-from lerld.sources import SOURCE_GRAPH_BASE, graph_data, graph_name, load_sources
+from lerld.core.errors import MalformedQuery, StoreFailed, StoreUnavailable
+from lerld.core.formats import CSV, NTRIPLES, SPARQL_JSON, TSV, TURTLE
+from lerld.core.settings import Settings
+from lerld.project.snapshot import build_snapshot
+from lerld.project.sources import SOURCE_GRAPH_BASE, graph_data, graph_name, load_sources
 from lerld.stores import Dataset, GraphData
 from lerld.stores.remote import MANIFEST, STAGING, UNION, RemoteStore
+from lerld.stores.results import Formats, read_json
+from lerld.tools.build import crawl
 from tests.conftest import serve_remote
 from tests.support import ENGINES, free_port, lerld_command, server, store_server
 
@@ -146,7 +146,7 @@ def test_the_published_dataset_hides_the_manifest_and_the_union(loaded_store, sn
 
 
 def test_every_query_of_the_describe_is_the_embedded_stores(loaded_store, snapshot):
-    from lerld import dataset, describe
+    from lerld.publish import dataset, describe
 
     remote = loaded_store.store()
     entities = [

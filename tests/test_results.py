@@ -9,8 +9,10 @@ import json
 import pytest
 from rdflib import BNode, Graph
 
-from lerld.formats import JSONLD, NTRIPLES, RDFXML, SPARQL_JSON, TURTLE
-from lerld.results import (
+from lerld.core.formats import JSONLD, NTRIPLES, RDFXML, SPARQL_JSON, TURTLE
+from lerld.stores import GraphData
+from lerld.stores.oxigraph import OxigraphStore
+from lerld.stores.results import (
     Formats,
     Term,
     first_solutions,
@@ -19,8 +21,6 @@ from lerld.results import (
     write_bindings,
     write_boolean,
 )
-from lerld.stores import GraphData
-from lerld.stores.oxigraph import OxigraphStore
 
 # Values that need escaping, or that look like the JSON around them.
 AWKWARD = (

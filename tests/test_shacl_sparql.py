@@ -1,4 +1,4 @@
-"""The shapes compiled to SPARQL (lerld.shacl) find exactly what pyshacl finds, on the
+"""The shapes compiled to SPARQL (lerld.project.shacl) find exactly what pyshacl finds, on the
 repository's data and on every data file of the broken-input corpus that parses."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from lerld import shacl
-from lerld.settings import Settings
-from lerld.sources import load_into, load_sources
+from lerld.core.settings import Settings
+from lerld.project import shacl
+from lerld.project.sources import load_into, load_sources
+from lerld.project.validation import finding_of, shacl_findings
 from lerld.stores import open_store
-from lerld.validation import finding_of, shacl_findings
 from tests.broken_inputs import CASES
 
 # The data files of the broken-input corpus that parse (unreadable sources never reach

@@ -1,5 +1,5 @@
 """The W3C SHACL test suite (tests/shacl-test-suite/) through `lerld validate`, end to end,
-and through the compiled engine (lerld.shacl) directly: each test's conformance and
+and through the compiled engine (lerld.project.shacl) directly: each test's conformance and
 results (focus node, path, value, severity, component) are those the suite expects."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from collections import Counter
 import pytest
 from rdflib import Graph
 
-from lerld import shacl
 from lerld.cli import EXIT_SOURCE_ERROR, main
-from lerld.settings import Settings
-from lerld.sources import graph_name, load_into, load_sources
+from lerld.core.settings import Settings
+from lerld.project import shacl
+from lerld.project.sources import graph_name, load_into, load_sources
+from lerld.project.validation import compiled_results, finding_of
 from lerld.stores import open_store
-from lerld.validation import compiled_results, finding_of
 from tests.shacl_suite import SuiteTest, rows_of_findings, rows_of_json, suite_tests
 
 TESTS = suite_tests()

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import lerld.snapshot
-import lerld.validation
-from lerld.errors import InvalidData, SourceError
-from lerld.settings import Settings
-from lerld.snapshot import build_snapshot
+import lerld.project.snapshot
+import lerld.project.validation
+from lerld.core.errors import InvalidData, SourceError
+from lerld.core.settings import Settings
+from lerld.project.snapshot import build_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 BROKEN = REPO / "tests" / "corpus" / "broken"
@@ -41,8 +41,8 @@ def test_a_start_with_the_cache_loads_only_the_store_on_disk(tmp_path, monkeypat
     def no_memory_copy(*args, **kwargs):
         raise AssertionError("the sources were loaded into a store in memory")
 
-    monkeypatch.setattr(lerld.snapshot, "load_into", no_memory_copy)
-    monkeypatch.setattr(lerld.validation, "load_into", no_memory_copy)
+    monkeypatch.setattr(lerld.project.snapshot, "load_into", no_memory_copy)
+    monkeypatch.setattr(lerld.project.validation, "load_into", no_memory_copy)
     again = build_snapshot(settings)
     assert again.version == first.version and again.report == first.report
     assert employers(again)

@@ -15,8 +15,8 @@ import requests
 from rdflib import Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from lerld.formats import RDF_FORMATS
-from lerld.sources import graph_name
+from lerld.core.formats import RDF_FORMATS
+from lerld.project.sources import graph_name
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"

@@ -14,7 +14,7 @@ from rdflib.namespace import RDF
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from lerld.terms import LER
+from lerld.core.terms import LER
 
 EMPLOYERS = "https://w3id.org/ler/id/stakeholder/employers"
 SELECT = (

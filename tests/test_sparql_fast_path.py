@@ -13,7 +13,7 @@ import pytest
 from werkzeug.test import Client
 from werkzeug.wrappers import Response
 
-from lerld.settings import Settings
+from lerld.core.settings import Settings
 from lerld.web import create_app
 from lerld.web.sparql import SparqlFastPath
 

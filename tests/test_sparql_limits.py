@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from lerld.formats import SPARQL_JSON
-from lerld.results import BINDINGS, ENTRY_OVERHEAD, Answer, AnswerCache
+from lerld.core.formats import SPARQL_JSON
+from lerld.stores.results import BINDINGS, ENTRY_OVERHEAD, Answer, AnswerCache
 from tests.support import free_port, lerld_command, server
 
 REPO = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lerld.synth import SynthError, synth
+from lerld.tools.synth import SynthError, synth
 
 
 def tree(root: Path) -> dict[str, bytes]:

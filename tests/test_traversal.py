@@ -18,8 +18,8 @@ import pytest
 import requests
 from rdflib import Graph, URIRef
 
-from lerld.describe import INBOUND_LIMIT
-from lerld.terms import LER
+from lerld.core.terms import LER
+from lerld.publish.describe import INBOUND_LIMIT
 from tests.harvesting import BASE, local
 
 PREFIXES = """PREFIX ler: <https://w3id.org/ler/ns#>
@@ -203,7 +203,7 @@ def test_the_links_to_an_entity_come_a_page_at_a_time_with_a_link_to_the_next():
     from rdflib import Literal
     from rdflib.namespace import SKOS
 
-    from lerld.describe import HYDRA, describe
+    from lerld.publish.describe import HYDRA, describe
     from lerld.stores import GraphData, open_store
 
     target = URIRef(ID + "stakeholder/big")
@@ -253,13 +253,13 @@ def test_every_scheme_names_its_top_concepts_and_they_name_it(snapshot):
 def test_a_client_follows_the_next_pages_of_a_document_over_http(monkeypatch):
     """With pages of 10, the Employers group's document and its next pages, fetched over
     HTTP by following hydra:next, hold every triple that points at the group, once."""
-    import lerld.describe
-    from lerld.settings import Settings
-    from lerld.snapshot import build_snapshot
+    import lerld.publish.describe
+    from lerld.core.settings import Settings
+    from lerld.project.snapshot import build_snapshot
     from lerld.web import create_app
     from tests.conftest import REPO
 
-    monkeypatch.setattr(lerld.describe, "INBOUND_LIMIT", 10)
+    monkeypatch.setattr(lerld.publish.describe, "INBOUND_LIMIT", 10)
     settings = Settings(root=REPO)
     client = create_app(settings, build_snapshot(settings)).test_client()  # its own cache
     hydra_next = URIRef("http://www.w3.org/ns/hydra/core#next")

@@ -16,7 +16,7 @@ import yaml
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from lerld.terms import LER, SCHEMA
+from lerld.core.terms import LER, SCHEMA
 
 UPSTREAM = Path(__file__).resolve().parent.parent / "data" / "upstream"
 MAP = UPSTREAM / "ler-ecosystem-map-v2" / "_data"

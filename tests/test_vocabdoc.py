@@ -8,8 +8,8 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
-from lerld import vocabdoc
-from lerld.terms import LER, SH
+from lerld.core.terms import LER, SH
+from lerld.publish import vocabdoc
 from tests.support import Page
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}

@@ -13,7 +13,7 @@ import yaml
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from lerld.terms import LER
+from lerld.core.terms import LER
 
 VANN = Namespace("http://purl.org/vocab/vann/")
 OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"

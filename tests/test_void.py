@@ -12,8 +12,8 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF
 
-from lerld.formats import DUMP_FORMATS, RDF_FORMATS
-from lerld.terms import LER, SH
+from lerld.core.formats import DUMP_FORMATS, RDF_FORMATS
+from lerld.core.terms import LER, SH
 from tests.harvesting import BASE, jsonld_graph, local
 
 VOID = Namespace("http://rdfs.org/ns/void#")

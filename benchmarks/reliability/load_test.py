@@ -43,7 +43,7 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks.processes import free_port, server
-from lerld.settings import Settings
+from lerld.core.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent

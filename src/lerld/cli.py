@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from lerld.errors import (
+from lerld.core.errors import (
     InvalidData,
     LerldError,
     SourceError,
@@ -22,15 +22,15 @@ from lerld.errors import (
     StoreRefused,
     StoreUnavailable,
 )
-from lerld.settings import (
+from lerld.core.settings import (
     INFERENCE_MODES,
     Settings,
     check_edit_url,
     check_public_url,
 )
-from lerld.sources import load_sources
-from lerld.terms import DEFAULT_BASE_URI
-from lerld.validation import SEVERITIES, validate
+from lerld.core.terms import DEFAULT_BASE_URI
+from lerld.project.sources import load_sources
+from lerld.project.validation import SEVERITIES, validate
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -99,7 +99,7 @@ def return_large_buffers_to_the_system() -> None:
 def run_server(app, options: dict, reloader) -> None:
     from granian.constants import Interfaces
 
-    from lerld.reload import ReloadingServer
+    from lerld.serve.reload import ReloadingServer
     from lerld.web import in_worker
 
     server = ReloadingServer(app, reloader, interface=Interfaces.WSGI, **options)
@@ -108,7 +108,7 @@ def run_server(app, options: dict, reloader) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from lerld.reload import Reloader, load_snapshot
+    from lerld.serve.reload import Reloader, load_snapshot
     from lerld.web import create_app, start_serving
 
     settings = Settings(
@@ -186,7 +186,7 @@ def store_credentials(args: argparse.Namespace) -> tuple[str, str] | None:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from lerld.snapshot import build_snapshot
+    from lerld.project.snapshot import build_snapshot
     from lerld.stores import store_for
 
     settings = Settings(root=args.root, inference=args.inference, **endpoint_settings(args))
@@ -213,12 +213,12 @@ def query_parameters(pairs: list[str]) -> dict[str, str]:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from lerld import queries
-    from lerld.formats import RDF_FORMATS, RESULTS_FORMATS, SPARQL_JSON, TURTLE, by_name
-    from lerld.results import GRAPH, Formats, read_json, table
-    from lerld.snapshot import build_snapshot
+    from lerld.core.formats import RDF_FORMATS, RESULTS_FORMATS, SPARQL_JSON, TURTLE, by_name
+    from lerld.project.snapshot import build_snapshot
+    from lerld.sparql import queries
     from lerld.stores import Dataset
     from lerld.stores.remote import RemoteStore
+    from lerld.stores.results import GRAPH, Formats, read_json, table
 
     settings = Settings(root=args.root, inference=args.inference)
     named = queries.find_query(args.query, settings.root / "sparql")
@@ -254,7 +254,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from lerld.synth import synth
+    from lerld.tools.synth import synth
 
     result = synth(args.root, args.out, args.triples, seed=args.seed)
     print(
@@ -265,8 +265,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from lerld.build import build
-    from lerld.snapshot import build_snapshot
+    from lerld.project.snapshot import build_snapshot
+    from lerld.tools.build import build
     from lerld.web import create_app
 
     settings = Settings(
@@ -289,7 +289,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from lerld.ingest import document_paths, ingest
+    from lerld.tools.ingest import document_paths, ingest
 
     try:
         result = ingest(
@@ -312,7 +312,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def loaded_store(settings: Settings):
     """The sources, and an embedded store that holds them (without validating)."""
-    from lerld.sources import load_into
+    from lerld.project.sources import load_into
     from lerld.stores import open_store
 
     sources = load_sources(settings)
@@ -322,7 +322,7 @@ def loaded_store(settings: Settings):
 
 
 def cmd_guide(args: argparse.Namespace) -> int:
-    from lerld import editing
+    from lerld.publish import editing
 
     _, store = loaded_store(Settings(root=args.root))
     current = editing.guide(store)
@@ -335,7 +335,7 @@ def cmd_guide(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from lerld import editing
+    from lerld.publish import editing
 
     sources, store = loaded_store(Settings(root=args.root))
     written = editing.new_entity(store, sources, args.kind, args.slug)
@@ -347,7 +347,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from lerld import published, releases
+    from lerld.project import published, releases
 
     settings = Settings(root=args.root)
     prepared = releases.prepare(load_sources(settings), args.version, args.date)
@@ -363,7 +363,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_record_published(args: argparse.Namespace) -> int:
-    from lerld import published
+    from lerld.project import published
 
     settings = Settings(root=args.root)
     sources = load_sources(settings)
@@ -379,7 +379,7 @@ def cmd_record_published(args: argparse.Namespace) -> int:
 
 
 def cmd_w3id(args: argparse.Namespace) -> int:
-    from lerld.build import w3id_rules
+    from lerld.tools.build import w3id_rules
 
     rules = w3id_rules(args.host, args.path)
     if args.out is None:
@@ -418,7 +418,7 @@ def add_edit_url_option(command: argparse.ArgumentParser) -> None:
 
 
 def edit_url_of(args: argparse.Namespace) -> str | None:
-    from lerld import history
+    from lerld.project import history
 
     return args.edit_url or history.edit_url(args.root)
 

@@ -10,8 +10,8 @@ from typing import Protocol
 from rdflib import Graph
 from rdflib.term import Node
 
-from lerld.results import Answer, Formats
-from lerld.settings import Settings
+from lerld.core.settings import Settings
+from lerld.stores.results import Answer, Formats
 
 Row = dict[str, Node]
 

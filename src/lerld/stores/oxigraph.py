@@ -13,9 +13,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from lerld.errors import MalformedQuery, QueryRejected, SourceError, StoreUnavailable
-from lerld.formats import NTRIPLES, SPARQL_JSON, Format
-from lerld.results import (
+from lerld.core.errors import MalformedQuery, QueryRejected, SourceError, StoreUnavailable
+from lerld.core.formats import NTRIPLES, SPARQL_JSON, Format
+from lerld.core.terms import PREFIXES
+from lerld.stores import PUBLISHED, Dataset, GraphData, Row
+from lerld.stores.results import (
     BINDINGS,
     BOOLEAN,
     GRAPH,
@@ -27,8 +29,6 @@ from lerld.results import (
     write_bindings,
     write_boolean,
 )
-from lerld.stores import PUBLISHED, Dataset, GraphData, Row
-from lerld.terms import PREFIXES
 
 _FORMATS = {
     "text/turtle": ox.RdfFormat.TURTLE,

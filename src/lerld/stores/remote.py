@@ -32,7 +32,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from lerld.errors import (
+from lerld.core.errors import (
     LerldError,
     MalformedQuery,
     QueryTimeout,
@@ -40,8 +40,11 @@ from lerld.errors import (
     StoreRefused,
     StoreUnavailable,
 )
-from lerld.formats import NTRIPLES, SPARQL_JSON, Format
-from lerld.results import (
+from lerld.core.formats import NTRIPLES, SPARQL_JSON, Format
+from lerld.core.terms import PREFIXES
+from lerld.stores import PUBLISHED, Dataset, GraphData, Row
+from lerld.stores.oxigraph import query_form
+from lerld.stores.results import (
     BINDINGS,
     BOOLEAN,
     GRAPH,
@@ -52,9 +55,6 @@ from lerld.results import (
     write_bindings,
     write_boolean,
 )
-from lerld.stores import PUBLISHED, Dataset, GraphData, Row
-from lerld.stores.oxigraph import query_form
-from lerld.terms import PREFIXES
 
 MANIFEST = "urn:lerld:manifest"
 UNION = "urn:lerld:union"  # the default graph: the union of the published graphs

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, g
 
-from lerld.settings import Settings
-from lerld.snapshot import Snapshot, build_snapshot
+from lerld.core.settings import Settings
+from lerld.project.snapshot import Snapshot, build_snapshot
 from lerld.web.replay import ReplayCache
 
 _GENERATION = struct.Struct("Q")
@@ -29,7 +29,7 @@ class SnapshotHolder:
     """The snapshot being served; replaced whole, read once per request.
 
     `lerld serve` forks its worker processes from the process that holds this, and never
-    swaps the snapshot of a worker: a new version is served by new workers (lerld.reload).
+    swaps the snapshot of a worker: a new version is served by new workers (lerld.serve.reload).
     Versions are numbered (`generation`); `published`, in memory that every process forked
     from here shares, is the generation the server answers with. A worker whose snapshot is
     newer holds its requests until it is published, so that no answer of the new version is
@@ -141,7 +141,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     return app
 
 
-# --- switching to a new snapshot (lerld.reload drives these, in the serving process) -------
+# --- switching to a new snapshot (lerld.serve.reload drives these, in the serving process) -------
 
 
 def share_with_forks() -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, g, request
 
-from lerld import dataset
-from lerld.formats import DUMP_FORMATS, SITEMAP, TEXT, by_extension
+from lerld.core.formats import DUMP_FORMATS, SITEMAP, TEXT, by_extension
+from lerld.publish import dataset
 from lerld.web import pages
 from lerld.web.http import (
     Representation,

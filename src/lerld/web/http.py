@@ -15,8 +15,8 @@ from rdflib import Graph
 from werkzeug.exceptions import HTTPException, NotAcceptable
 from werkzeug.http import HTTP_STATUS_CODES
 
-from lerld import jsonld, representations
-from lerld.errors import (
+from lerld.core import jsonld
+from lerld.core.errors import (
     LerldError,
     MalformedQuery,
     QueryRejected,
@@ -26,7 +26,7 @@ from lerld.errors import (
     StoreUnavailable,
     UnknownQuery,
 )
-from lerld.formats import (
+from lerld.core.formats import (
     DOCUMENT_FORMATS,
     HTML,
     JSONLD,
@@ -35,7 +35,8 @@ from lerld.formats import (
     jsonld_form,
     negotiate,
 )
-from lerld.jsonld import CONTEXT_PATH
+from lerld.core.jsonld import CONTEXT_PATH
+from lerld.publish import representations
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

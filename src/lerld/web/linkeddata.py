@@ -9,11 +9,12 @@ from typing import NoReturn
 from flask import Blueprint, Response, abort, current_app, g, redirect, request
 from rdflib import Graph
 
-from lerld import describe, published, releases
-from lerld.formats import JSONLD, RDF_FORMATS, Format, split_extension
-from lerld.jsonld import dumps
-from lerld.snapshot import graph_name
-from lerld.terms import is_entity_path
+from lerld.core.formats import JSONLD, RDF_FORMATS, Format, split_extension
+from lerld.core.jsonld import dumps
+from lerld.core.terms import is_entity_path
+from lerld.project import published, releases
+from lerld.project.snapshot import graph_name
+from lerld.publish import describe
 from lerld.web import pages
 from lerld.web.http import Representation, cached, cached_value, graph_document, respond
 

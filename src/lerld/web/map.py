@@ -20,8 +20,8 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, u
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
 
-from lerld.formats import DOCUMENT_FORMATS, HTML, NTRIPLES, split_extension
-from lerld.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER
+from lerld.core.formats import DOCUMENT_FORMATS, HTML, NTRIPLES, split_extension
+from lerld.core.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER
 from lerld.web import pages
 from lerld.web.http import Representation, cached, graph_document, respond
 

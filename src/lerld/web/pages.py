@@ -17,11 +17,11 @@ from flask import Blueprint, Flask, Response, abort, current_app, g, render_temp
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from werkzeug.routing import Map
 
-from lerld import dataset, describe, editing, published, releases, vocabdoc
-from lerld.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS, split_extension
-from lerld.sources import SourceFile, source_of
-from lerld.terms import LABEL_PREDICATES, shorten
-from lerld.web import pagedata
+from lerld.core.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS, split_extension
+from lerld.core.terms import LABEL_PREDICATES, shorten
+from lerld.project import published, releases
+from lerld.project.sources import SourceFile, source_of
+from lerld.publish import dataset, describe, editing, pagedata, vocabdoc
 from lerld.web.http import graph_document
 
 blueprint = Blueprint("pages", __name__)
@@ -405,7 +405,7 @@ def shapes_page(path: str, graph: Graph) -> str:
 
 @blueprint.route("/editing")
 def editing_page() -> str:
-    """The editor's guide, generated from the shapes and the ontology (lerld.editing)."""
+    """The editor's guide, generated from the shapes and the ontology (lerld.publish.editing)."""
     cache = g.snapshot.cache
     if "editing.guide" not in cache:  # one per snapshot: it only changes with the sources
         cache["editing.guide"] = editing.guide(g.snapshot.store)

@@ -24,9 +24,8 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 from werkzeug.http import http_date, quote_etag
 
-from lerld import queries, representations
-from lerld.errors import LerldError, MalformedQuery, QueryRejected
-from lerld.formats import (
+from lerld.core.errors import LerldError, MalformedQuery, QueryRejected
+from lerld.core.formats import (
     HTML,
     JSONLD,
     NTRIPLES,
@@ -39,13 +38,15 @@ from lerld.formats import (
     jsonld_form,
     negotiate,
 )
-from lerld.results import BOOLEAN, GRAPH, Answer, AnswerCache, Formats, Term, read_json
-from lerld.settings import Settings
-from lerld.snapshot import Snapshot
-from lerld.sparql_service import TRUNCATED_HEADER, limits, limits_text, service_description
-from lerld.sparql_workers import QueryWorkers
+from lerld.core.settings import Settings
+from lerld.core.terms import shorten
+from lerld.project.snapshot import Snapshot
+from lerld.publish import representations
+from lerld.sparql import queries
+from lerld.sparql.service import TRUNCATED_HEADER, limits, limits_text, service_description
+from lerld.sparql.workers import QueryWorkers
 from lerld.stores import PUBLISHED, Dataset, Store
-from lerld.terms import shorten
+from lerld.stores.results import BOOLEAN, GRAPH, Answer, AnswerCache, Formats, Term, read_json
 from lerld.web.http import (
     EVERY_RESPONSE,
     REQUEST_ID_HEADER,

@@ -20,13 +20,13 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
-from lerld.errors import LerldError
-from lerld.published import AS
-from lerld.sources import Sources, graph_name, source_of
+from lerld.core.errors import LerldError
+from lerld.core.terms import ENTITY_BASE, LER, PREFIXES, SH, is_entity, shorten
+from lerld.project.published import AS
+from lerld.project.sources import Sources, graph_name, source_of
+from lerld.project.validation import POSITION_LISTS
+from lerld.publish.vocabdoc import VOCABULARIES
 from lerld.stores import Store
-from lerld.terms import ENTITY_BASE, LER, PREFIXES, SH, is_entity, shorten
-from lerld.validation import POSITION_LISTS
-from lerld.vocabdoc import VOCABULARIES
 
 SHAPES_GRAPHS = graph_name("shapes/")
 ONTOLOGY_GRAPHS = graph_name("ontology/")

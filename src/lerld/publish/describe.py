@@ -16,10 +16,10 @@ from __future__ import annotations
 from rdflib import RDFS, BNode, Graph, URIRef
 from rdflib.namespace import FOAF
 
-from lerld.dataset import HYDRA, VOID, dataset_iri
-from lerld.dataset import document_url as first_page_url
+from lerld.core.terms import DEFAULT_BASE_URI, LABEL_PREDICATES
+from lerld.publish.dataset import HYDRA, VOID, dataset_iri
+from lerld.publish.dataset import document_url as first_page_url
 from lerld.stores import Store
-from lerld.terms import DEFAULT_BASE_URI, LABEL_PREDICATES
 
 # Blank nodes nest this deep at most in a description (OWL restrictions and lists need ~4).
 BLANK_NODE_DEPTH = 6

@@ -18,8 +18,15 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
+from lerld.core.terms import (
+    DESCRIPTION_PREDICATES,
+    LABEL_PREDICATES,
+    LER,
+    SCHEMA,
+    SH,
+    VOCABULARY_IRI,
+)
 from lerld.stores import Store
-from lerld.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER, SCHEMA, SH, VOCABULARY_IRI
 
 VANN = Namespace("http://purl.org/vocab/vann/")
 

@@ -31,13 +31,13 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from lerld.errors import LerldError, SourceError
-from lerld.sources import CONTEXT_FILE, IN_DATA, RELEASES, SourceFile, Sources, parse
-from lerld.terms import LER, VOCABULARY_IRI
+from lerld.core.errors import LerldError, SourceError
+from lerld.core.terms import LER, VOCABULARY_IRI
+from lerld.project.sources import CONTEXT_FILE, IN_DATA, RELEASES, SourceFile, Sources, parse
 
 if TYPE_CHECKING:
+    from lerld.project.validation import Finding
     from lerld.stores import Store
-    from lerld.validation import Finding
 
 RELEASES_DIR = RELEASES
 SHAPES_DIR = "shapes"
@@ -496,7 +496,7 @@ def _value_forms(f: SourceFile, shown: str) -> list[str]:
 
 def compatibility(sources: Sources) -> list[Finding]:
     """The working vocabulary against the last release: what breaks those who cite it."""
-    from lerld.validation import Finding  # validation calls this: imported when it runs
+    from lerld.project.validation import Finding  # validation calls this: imported when it runs
 
     releases = load(sources.root)
     working = _working_ontology(sources)
@@ -549,7 +549,7 @@ def compatibility(sources: Sources) -> list[Finding]:
 def _removed(
     sources: Sources, last: Release, term: str, added: set[str], working: Graph
 ) -> Finding:
-    from lerld.validation import Finding
+    from lerld.project.validation import Finding
 
     label = last.ontology.value(URIRef(term), RDFS.label)
     renamed = next(
@@ -582,7 +582,7 @@ def _removed(
 
 
 def _deprecations(sources: Sources, working: Graph) -> list[Finding]:
-    from lerld.validation import Finding
+    from lerld.project.validation import Finding
 
     findings = []
     defined = terms(working)
@@ -632,7 +632,7 @@ def _next(version: str, impact: str) -> str:
 def _version_bump(
     sources: Sources, last: Release, working: Graph, changes: tuple[Change, ...]
 ) -> list[Finding]:
-    from lerld.validation import Finding
+    from lerld.project.validation import Finding
 
     number = str(working.value(VOCABULARY_IRI, OWL.versionInfo) or "")
     header = next(
@@ -717,7 +717,7 @@ def _version_bump(
 def _context_kept(sources: Sources, last: Release) -> list[Finding]:
     """Every term of the released JSON-LD context stays, meaning the same: documents
     compacted with it (and the release's own JSON-LD) must read the same with today's."""
-    from lerld.validation import Finding
+    from lerld.project.validation import Finding
 
     released = last.context.get("@context", {})
     current = sources.context.get("@context", {})
@@ -751,7 +751,7 @@ def deprecated_uses(store: Store, ontology: Graph) -> Iterator[Finding]:
     """Data that uses a deprecated term (as a property or a class): a warning naming the
     replacement, at the statement. Computed from the working ontology, so a term deprecated
     in any later release warns as soon as it is."""
-    from lerld.validation import Finding, _render_value, _values
+    from lerld.project.validation import Finding, _render_value, _values
 
     deprecated = sorted(t for t in terms(ontology) if is_deprecated(ontology, t))
     if not deprecated:

@@ -17,10 +17,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 from rdflib.term import Node
 
-from lerld import describe
+from lerld.core.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER, SCHEMA
+from lerld.publish import describe
+from lerld.publish.vocabdoc import Href, Ref, Row, curie, vocabulary_of
 from lerld.stores import Store
-from lerld.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER, SCHEMA
-from lerld.vocabdoc import Href, Ref, Row, curie, vocabulary_of
 
 # --- data: kinds of things, relations, facts ------------------------------------------
 

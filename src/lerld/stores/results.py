@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
-from lerld.formats import CSV, SPARQL_JSON, SPARQL_XML, TSV, Format
-from lerld.terms import shorten
+from lerld.core.formats import CSV, SPARQL_JSON, SPARQL_XML, TSV, Format
+from lerld.core.terms import shorten
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

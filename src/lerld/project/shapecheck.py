@@ -24,12 +24,12 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
-from lerld.errors import MalformedQuery, SourceError
-from lerld.formats import SPARQL_JSON, TURTLE
-from lerld.results import Formats
-from lerld.sources import SourceFile
+from lerld.core.errors import MalformedQuery, SourceError
+from lerld.core.formats import SPARQL_JSON, TURTLE
+from lerld.core.terms import SH
+from lerld.project.sources import SourceFile
 from lerld.stores import Store, open_store
-from lerld.terms import SH
+from lerld.stores.results import Formats
 
 COUNTS = (SH.minCount, SH.maxCount, SH.minLength, SH.maxLength)
 IRIS = (SH.datatype, SH["class"], SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)

@@ -22,17 +22,17 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax, RDFSink, SinkParser
 
-from lerld.errors import SourceError
-from lerld.settings import Settings
+from lerld.core.errors import SourceError
+from lerld.core.settings import Settings
+from lerld.core.terms import DEFAULT_BASE_URI
 from lerld.stores import GraphData, Store
-from lerld.terms import DEFAULT_BASE_URI
 
 ROLES = ("ontology", "shapes", "data")
 # Roles parsed with rdflib as soon as they are read (small files the validator needs).
 EAGER_ROLES = ("ontology", "shapes")
 SOURCE_GRAPH_BASE = DEFAULT_BASE_URI + "source/"
 CONTEXT_FILE = "ontology/context.jsonld"
-# Frozen releases of the vocabulary (lerld.releases): published, but not sources.
+# Frozen releases of the vocabulary (lerld.project.releases): published, but not sources.
 RELEASES = "ontology/releases"
 # Source files are Turtle (N-Triples is a subset of it); other files are not sources.
 SOURCE_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}

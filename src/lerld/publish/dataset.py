@@ -23,11 +23,12 @@ from xml.sax.saxutils import escape
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
-from lerld import jsonld, representations
-from lerld.formats import DUMP_FORMATS, JSONLD, NTRIPLES, NTRIPLES_GZIP, RDF_FORMATS, Format
-from lerld.published import AS, Tombstone
+from lerld.core import jsonld
+from lerld.core.formats import DUMP_FORMATS, JSONLD, NTRIPLES, NTRIPLES_GZIP, RDF_FORMATS, Format
+from lerld.core.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER, PREFIXES
+from lerld.project.published import AS, Tombstone
+from lerld.publish import representations
 from lerld.stores import Store
-from lerld.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER, PREFIXES
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")

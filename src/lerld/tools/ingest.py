@@ -50,12 +50,12 @@ import owlrl
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from lerld import jsonld
-from lerld.errors import InvalidData, LerldError, RejectedDocument
-from lerld.settings import Settings
-from lerld.sources import SourceFile, Sources, load_sources
-from lerld.terms import LER, PREFIXES
-from lerld.validation import Report, validate
+from lerld.core import jsonld
+from lerld.core.errors import InvalidData, LerldError, RejectedDocument
+from lerld.core.settings import Settings
+from lerld.core.terms import LER, PREFIXES
+from lerld.project.sources import SourceFile, Sources, load_sources
+from lerld.project.validation import Report, validate
 
 PROV = Namespace("http://www.w3.org/ns/prov#")
 DEFAULT_OUTPUT = "data/ingested/credentials.ttl"

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from lerld.formats import RDF_FORMATS, RESULTS_FORMATS
-from lerld.settings import Settings
+from lerld.core.formats import RDF_FORMATS, RESULTS_FORMATS
+from lerld.core.settings import Settings
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")

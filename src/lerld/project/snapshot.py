@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from lerld import releases
-from lerld.errors import InvalidData
-from lerld.releases import Release
-from lerld.settings import Settings
-from lerld.sources import (
+from lerld.core.errors import InvalidData
+from lerld.core.settings import Settings
+from lerld.project import releases
+from lerld.project.releases import Release
+from lerld.project.sources import (
     Sources,
     graph_data,
     graph_name,
@@ -23,8 +23,8 @@ from lerld.sources import (
     load_into,
     load_sources,
 )
+from lerld.project.validation import Report, validate
 from lerld.stores import Store, open_store
-from lerld.validation import Report, validate
 
 if TYPE_CHECKING:
     from lerld.stores.remote import RemoteStore

@@ -26,12 +26,8 @@ from pyshacl.errors import ReportableRuntimeError
 from rdflib import DCTERMS, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from lerld import history, published, releases, shacl, shapecheck
-from lerld import sources as source_files
-from lerld.errors import SourceError
-from lerld.sources import IN_DATA, IN_DATA_OR_ONTOLOGY, Sources, graph_name, load_into
-from lerld.stores import Store, open_store
-from lerld.terms import (
+from lerld.core.errors import SourceError
+from lerld.core.terms import (
     ENTITY_BASE,
     LABEL_PREDICATES,
     LER,
@@ -41,6 +37,10 @@ from lerld.terms import (
     is_entity_path,
     shorten,
 )
+from lerld.project import history, published, releases, shacl, shapecheck
+from lerld.project import sources as source_files
+from lerld.project.sources import IN_DATA, IN_DATA_OR_ONTOLOGY, Sources, graph_name, load_into
+from lerld.stores import Store, open_store
 
 SEVERITIES = ("Violation", "Warning", "Info")
 

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from lerld.errors import LerldError
-from lerld.formats import DOCUMENT_FORMATS, SITE_FORMATS, Format, alternate_relation
+from lerld.core.errors import LerldError
+from lerld.core.formats import DOCUMENT_FORMATS, SITE_FORMATS, Format, alternate_relation
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -175,7 +175,7 @@ def crawl(app: Flask) -> Site:
 
 def departures(store, base_uri: str) -> dict[str, str | None]:
     """Each tombstone's kind/slug mapped to its replacement's (None: withdrawn)."""
-    from lerld.published import tombstones
+    from lerld.project.published import tombstones
 
     space = base_uri + "id/"
     return {

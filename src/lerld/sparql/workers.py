@@ -40,9 +40,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from lerld.errors import LerldError, MalformedQuery, QueryRejected, QueryTimeout, StoreUnavailable
-from lerld.results import Answer, Formats
+from lerld.core.errors import (
+    LerldError,
+    MalformedQuery,
+    QueryRejected,
+    QueryTimeout,
+    StoreUnavailable,
+)
 from lerld.stores import PUBLISHED, Dataset, Store
+from lerld.stores.results import Answer, Formats
 
 log = logging.getLogger("lerld.sparql")
 

@@ -37,12 +37,12 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from lerld.formats import SPARQL_JSON
-from lerld.results import Formats, read_json
-from lerld.shapecheck import declared_prefixes
-from lerld.sources import graph_name
+from lerld.core.formats import SPARQL_JSON
+from lerld.core.terms import SH
+from lerld.project.shapecheck import declared_prefixes
+from lerld.project.sources import graph_name
 from lerld.stores import Dataset, GraphData, Store
-from lerld.terms import SH
+from lerld.stores.results import Formats, read_json
 
 # Components whose value nodes are checked one by one (the "value query").
 VALUE_COMPONENTS = {

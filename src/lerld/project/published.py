@@ -43,12 +43,12 @@ from pathlib import Path
 from rdflib import RDF, Literal, Namespace
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
-from lerld.errors import SourceError
-from lerld.formats import NTRIPLES
-from lerld.results import Formats
-from lerld.sources import IN_DATA, Sources, graph_name, load_into, source_of
+from lerld.core.errors import SourceError
+from lerld.core.formats import NTRIPLES
+from lerld.core.terms import ENTITY_BASE, LABEL_PREDICATES, is_entity, shorten
+from lerld.project.sources import IN_DATA, Sources, graph_name, load_into, source_of
 from lerld.stores import Store, open_store
-from lerld.terms import ENTITY_BASE, LABEL_PREDICATES, is_entity, shorten
+from lerld.stores.results import Formats
 
 AS = Namespace("https://www.w3.org/ns/activitystreams#")
 RECORD = "published.tsv"
@@ -330,7 +330,7 @@ def record_published(sources: Sources, day: date | None = None) -> RecordChanges
 
 def findings(sources: Sources, store: Store) -> Iterator[dict]:
     """The problems of the data compared with the record, each as the fields of a
-    validation Finding (lerld.validation makes them Findings: it imports this module);
+    validation Finding (lerld.project.validation makes them Findings: it imports this module);
     `store` holds the sources (`load_into`).
 
     - a recorded IRI that no data file describes: a Violation, at its line of the record;

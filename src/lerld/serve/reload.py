@@ -43,11 +43,11 @@ from pathlib import Path
 from granian import Granian
 
 from lerld import web
-from lerld.errors import InvalidData, LerldError
-from lerld.published import RECORD
-from lerld.settings import Settings
-from lerld.snapshot import Snapshot, build_snapshot, published_snapshot
-from lerld.sources import CONTEXT_FILE, ROLES
+from lerld.core.errors import InvalidData, LerldError
+from lerld.core.settings import Settings
+from lerld.project.published import RECORD
+from lerld.project.snapshot import Snapshot, build_snapshot, published_snapshot
+from lerld.project.sources import CONTEXT_FILE, ROLES
 from lerld.stores import store_for
 from lerld.stores.remote import RemoteStore
 

@@ -10,9 +10,9 @@ from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import split_uri
 
-from lerld import jsonld
-from lerld.formats import JSONLD, NTRIPLES, RDFXML, Format
-from lerld.terms import PREFIXES
+from lerld.core import jsonld
+from lerld.core.formats import JSONLD, NTRIPLES, RDFXML, Format
+from lerld.core.terms import PREFIXES
 
 
 def canonical(graph: Graph) -> Graph:

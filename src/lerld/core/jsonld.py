@@ -11,8 +11,8 @@ from typing import Any
 from pyld import jsonld
 from rdflib import Graph
 
-from lerld.errors import RejectedDocument, UnknownContext
-from lerld.formats import DEFAULT_FORM, JsonLdForm
+from lerld.core.errors import RejectedDocument, UnknownContext
+from lerld.core.formats import DEFAULT_FORM, JsonLdForm
 
 CONTEXT_PATH = "ns/context.jsonld"
 

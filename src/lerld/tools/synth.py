@@ -22,8 +22,8 @@ from pathlib import Path
 
 from rdflib import RDF, Graph, URIRef
 
-from lerld.errors import LerldError
-from lerld.terms import ENTITY_BASE, LABEL_PREDICATES, LER
+from lerld.core.errors import LerldError
+from lerld.core.terms import ENTITY_BASE, LABEL_PREDICATES, LER
 
 MARKER = ".lerld-synth"
 ENTITIES_PER_FILE = 2000

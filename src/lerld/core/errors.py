@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from lerld.validation import Report
+    from lerld.project.validation import Report
 
 
 class LerldError(Exception):

@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 from rdflib import Literal, URIRef
 
-from lerld.errors import MalformedQuery, QueryRejected, UnknownQuery
-from lerld.results import BINDINGS, BOOLEAN, GRAPH
+from lerld.core.errors import MalformedQuery, QueryRejected, UnknownQuery
+from lerld.stores.results import BINDINGS, BOOLEAN, GRAPH
 
 QUERY_FORMS = {"SELECT": BINDINGS, "ASK": BOOLEAN, "CONSTRUCT": GRAPH, "DESCRIBE": GRAPH}
 UPDATE_KEYWORDS = frozenset(

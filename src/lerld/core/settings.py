@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lerld.terms import DEFAULT_BASE_URI
+from lerld.core.terms import DEFAULT_BASE_URI
 
 INFERENCE_MODES = ("none", "rdfs", "owlrl")
 # The placeholders an edit-URL template may use: the source file in the project, and the

@@ -1,0 +1,3 @@
+"""The bottom layer: errors, settings, IRIs and namespaces, the format table, JSON-LD.
+
+Imports nothing else of lerld."""

@@ -1,0 +1,1 @@
+"""Running the web application: the Granian runtime and hot reload of the sources."""
