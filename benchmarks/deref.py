@@ -23,8 +23,8 @@ from pathlib import Path
 
 import requests
 
-from benchmarks.processes import server
 from lerld.tools.build import Site, write
+from lerld.tools.processes import server
 
 FORMATS = {
     "turtle": ("ttl", "text/turtle"),

@@ -19,7 +19,7 @@ from lerld.core.settings import Settings
 from lerld.core.terms import ENTITY_BASE
 from lerld.project.sources import load_into, load_sources
 from lerld.publish import describe
-from lerld.stores import open_store
+from lerld.stores.backends import embedded_store
 
 
 def most_linked(store, limit_per_kind: int = 1) -> list[tuple[str, int]]:
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("root", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
-    store = open_store()
+    store = embedded_store()
     load_into(store, load_sources(Settings(root=args.root)))
     total = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
     print(f"{args.root}: {total} triples")

@@ -30,7 +30,6 @@ from urllib.parse import urlencode, urlsplit
 import requests
 
 from benchmarks import deref
-from benchmarks.processes import free_port
 from benchmarks.sparql_named_queries import (
     ACCEPT,
     DEFAULT_ACCEPT,
@@ -41,6 +40,7 @@ from benchmarks.sparql_named_queries import (
     same_answer,
 )
 from lerld.sparql.queries import NamedQuery, parse_named_query
+from lerld.tools.processes import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 ENTITY = "https://w3id.org/ler/id/organization/"

@@ -23,9 +23,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks import deref, sparql_scale
-from benchmarks.processes import free_port, measured, server
 from lerld.sparql.queries import NamedQuery
 from lerld.stores.remote import UNION
+from lerld.tools.processes import free_port, measured, server
 from tests.support import ENGINES, StoreServer, lerld_command, store_server
 
 TURTLE = deref.FORMATS["turtle"][1]

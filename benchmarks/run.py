@@ -41,9 +41,9 @@ from pathlib import Path
 import requests
 
 from benchmarks import deref, remote, sparql_scale
-from benchmarks.processes import free_port, measured, server
 from benchmarks.report import write_report
 from benchmarks.sparql_named_queries import oxigraph_server
+from lerld.tools.processes import free_port, measured, server
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

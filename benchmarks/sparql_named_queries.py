@@ -33,11 +33,11 @@ from pathlib import Path
 
 import requests
 
-from benchmarks.processes import free_port, server
 from lerld.core.settings import Settings
 from lerld.project.sources import graph_data, load_sources
 from lerld.sparql.queries import NamedQuery, named_queries
 from lerld.stores.results import GRAPH, read_json
+from lerld.tools.processes import free_port, server
 
 REPO = Path(__file__).resolve().parent.parent
 ACCEPT = {GRAPH: "application/n-triples"}

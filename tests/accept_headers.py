@@ -1,5 +1,5 @@
 """Accept headers that real clients send, and what lerld answers each: the negotiation
-table of tests/test_negotiation.py (a real `lerld serve`) and tests/test_build.py (the
+table of tests/http/test_negotiation.py (a real `lerld serve`) and tests/system/test_build.py (the
 static build under nginx and Apache).
 
 Each header is copied from the client's source or from a log of it (the version in the

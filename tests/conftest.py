@@ -1,4 +1,9 @@
-"""Shared fixtures: the repository's own project, and disposable copies of it to break."""
+"""Shared fixtures: the repository's own project, and disposable copies of it to break.
+
+Tests live in folders by kind: unit/ (plain values and files), http/ (the WSGI application
+in process), system/ (real processes). Every test in system/, and every test elsewhere that
+asks for a fixture starting a real process, is marked `system`: `pytest -m "not system"`
+runs the fast rest."""
 
 from __future__ import annotations
 
@@ -207,3 +212,29 @@ def ingested_server(ingested_project, tmp_path_factory):
         lerld_command("--root", str(root), "serve", "--port", str(port)), port, log
     ) as running:
         yield running
+
+
+# Fixtures that start a real process: a test that uses one is a system test wherever it lives.
+PROCESS_FIXTURES = frozenset(
+    {
+        "live_server",
+        "oxigraph_server",
+        "virtuoso",
+        "oxigraph_store",
+        "loaded_store",
+        "remote_server",
+        "virtuoso_server",
+        "remote_site",
+        "sparql_server",
+        "ingested_server",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        in_system = item.path.parent.name == "system"
+        callspec = getattr(item, "callspec", None)
+        live = callspec is not None and callspec.params.get("fetch") == "live-server"
+        if in_system or live or PROCESS_FIXTURES.intersection(item.fixturenames):
+            item.add_marker(pytest.mark.system)

@@ -1,5 +1,5 @@
 """The edits an editor makes to a published project when an entity is renamed and another
-withdrawn (tests/test_published.py): as a person would, with text substitutions in the
+withdrawn (tests/system/test_published.py): as a person would, with text substitutions in the
 Turtle files, then the tombstones that keep the old IRIs."""
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 # A focus node that is an IRI (blank nodes and literals have no scheme).
 IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # A rendered number or boolean: the embedded store keeps these by value, so it reports
-# "4"^^xsd:decimal for "4.0"^^xsd:decimal (the same value; see tests/test_shacl_suite.py).
+# "4"^^xsd:decimal for "4.0"^^xsd:decimal (the same value; see tests/unit/test_shacl_suite.py).
 NUMBER = re.compile(r'"([^"]*)"\^\^xsd:(decimal|integer|double|float|boolean)')
 
 # One result as compared: (focus, path, value, severity, component).

@@ -22,9 +22,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from benchmarks.processes import free_port as free_port  # re-exported for the tests
-from benchmarks.processes import launch, stop, wait_until_answers
-from benchmarks.reliability.load_test import memory_mib
+from lerld.tools.processes import free_port as free_port  # re-exported for the tests
+from lerld.tools.processes import launch, memory_mib, stop, wait_until_answers
 
 
 @dataclass

@@ -27,7 +27,6 @@ copy-on-write counted once) and, for comparison, of their RSS.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
@@ -42,8 +41,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from benchmarks.processes import free_port, server
 from lerld.core.settings import Settings
+from lerld.tools.processes import free_port, memory_mib, server
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -65,35 +64,6 @@ def fetch(url: str, accept: str = "*/*", timeout: float = 60) -> tuple[int, byte
             return response.status, response.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
-
-
-def process_tree(pid: int) -> set[int]:
-    """pid and every process below it, from /proc."""
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError):
-                stat = Path(f"/proc/{entry}/stat").read_text()
-                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = {pid}, {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier}
-        found |= frontier
-    return found
-
-
-def memory_mib(pid: int) -> dict[str, float]:
-    """The memory of a process and everything below it: their proportional set sizes (PSS,
-    pages shared copy-on-write counted once) and their RSS, summed; and how many there are."""
-    totals = {"pss_mib": 0.0, "rss_mib": 0.0}
-    members = process_tree(pid)
-    for member in members:
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
-                if line.startswith(("Pss:", "Rss:")):
-                    key = "pss_mib" if line.startswith("Pss:") else "rss_mib"
-                    totals[key] += int(line.split()[1]) / 1024
-    return {**{k: round(v, 1) for k, v in totals.items()}, "processes": len(members)}
 
 
 def request_lines(url: str, root: Path) -> list[tuple[str, str]]:

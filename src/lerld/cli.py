@@ -187,10 +187,10 @@ def store_credentials(args: argparse.Namespace) -> tuple[str, str] | None:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from lerld.project.snapshot import build_snapshot
-    from lerld.stores import store_for
+    from lerld.stores.backends import open_store
 
     settings = Settings(root=args.root, inference=args.inference, **endpoint_settings(args))
-    store = store_for(settings)
+    store = open_store(settings)
     try:
         snapshot = build_snapshot(settings, store)
     except InvalidData as e:
@@ -313,10 +313,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def loaded_store(settings: Settings):
     """The sources, and an embedded store that holds them (without validating)."""
     from lerld.project.sources import load_into
-    from lerld.stores import open_store
+    from lerld.stores.backends import embedded_store
 
     sources = load_sources(settings)
-    store = open_store()
+    store = embedded_store()
     load_into(store, sources)
     return sources, store
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from lerld.project.validation import Report
+
+class Report(Protocol):
+    """What an error needs of a validation report (lerld.project.validation.Report)."""
+
+    def count(self, severity: str) -> int: ...
 
 
 class LerldError(Exception):

@@ -47,7 +47,8 @@ from lerld.core.errors import SourceError
 from lerld.core.formats import NTRIPLES
 from lerld.core.terms import ENTITY_BASE, LABEL_PREDICATES, is_entity, shorten
 from lerld.project.sources import IN_DATA, Sources, graph_name, load_into, source_of
-from lerld.stores import Store, open_store
+from lerld.stores import Store
+from lerld.stores.backends import embedded_store
 from lerld.stores.results import Formats
 
 AS = Namespace("https://www.w3.org/ns/activitystreams#")
@@ -216,7 +217,7 @@ def data_graphs(sources: Sources) -> list[str]:
 
 def described_by(sources: Sources) -> dict[str, Described]:
     """`described` of the data files of `sources`, loaded into a store of their own."""
-    store = open_store()
+    store = embedded_store()
     try:
         load_into(store, replace(sources, files=sources.of_role("data")))
         return described(store, data_graphs(sources))

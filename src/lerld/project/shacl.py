@@ -7,7 +7,7 @@ the embedded Oxigraph answers them in milliseconds.
 
 The rule: a construct is compiled exactly as the SHACL specification says, or the compiler
 raises Unsupported and the caller validates with pyshacl; a shape, a target or a constraint
-is never skipped (tests/test_shacl_suite.py runs the W3C SHACL test suite through both).
+is never skipped (tests/unit/test_shacl_suite.py runs the W3C SHACL test suite through both).
 Compiled: every target (sh:targetClass and implicit class targets, with the data graph's
 rdfs:subClassOf; sh:targetNode, sh:targetSubjectsOf, sh:targetObjectsOf), node shapes and
 top-level property shapes, every path kind (predicate, inverse, sequence, alternative,

@@ -28,7 +28,8 @@ from lerld.core.errors import MalformedQuery, SourceError
 from lerld.core.formats import SPARQL_JSON, TURTLE
 from lerld.core.terms import SH
 from lerld.project.sources import SourceFile
-from lerld.stores import Store, open_store
+from lerld.stores import Store
+from lerld.stores.backends import embedded_store
 from lerld.stores.results import Formats
 
 COUNTS = (SH.minCount, SH.maxCount, SH.minLength, SH.maxLength)
@@ -57,7 +58,7 @@ class Problem:
 
 def check_shapes(files: tuple[SourceFile, ...]) -> None:
     """Raise SourceError at the first problem of the shapes files (in file order)."""
-    engine = open_store()
+    engine = embedded_store()
     try:
         for f in files:
             problems = list(problems_in(f.graph, engine))

@@ -24,7 +24,8 @@ from lerld.project.sources import (
     load_sources,
 )
 from lerld.project.validation import Report, validate
-from lerld.stores import Store, open_store
+from lerld.stores import Store
+from lerld.stores.backends import embedded_store
 
 if TYPE_CHECKING:
     from lerld.stores.remote import RemoteStore
@@ -74,12 +75,12 @@ def build_snapshot(settings: Settings, store: Store | None = None) -> Snapshot:
         report = validate(sources, inference=settings.inference)
         if not report.conforms:
             raise InvalidData(report)
-        store = store or open_store(settings.store_path)
+        store = store or embedded_store(settings.store_path)
         store.replace(graph_data(sources))
         return _snapshot(sources, report, store)
     # Parse once: the sources go into a fresh embedded store that validation queries; the
     # published store (in memory) is that one.
-    loaded = open_store()
+    loaded = embedded_store()
     try:
         load_into(loaded, sources)
         report = validate(sources, inference=settings.inference, store=loaded)

@@ -40,7 +40,8 @@ from lerld.core.terms import (
 from lerld.project import history, published, releases, shacl, shapecheck
 from lerld.project import sources as source_files
 from lerld.project.sources import IN_DATA, IN_DATA_OR_ONTOLOGY, Sources, graph_name, load_into
-from lerld.stores import Store, open_store
+from lerld.stores import Store
+from lerld.stores.backends import embedded_store
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -266,7 +267,7 @@ def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
     # too (see compiled_results).
     data_graph: list[str] = []
     if store is None:
-        store = open_store()
+        store = embedded_store()
         load_into(store, _data_graph_of(sources))
     else:
         data_graph = [graph_name(f.relpath) for f in sources.of_role("ontology", "data")]
@@ -322,7 +323,7 @@ def compiled_results(
     if not holds_shapes and not reads_shapes:
         return list(shacl.run(checks, store))
     data = _data_graph_of(sources)
-    data_store = open_store()
+    data_store = embedded_store()
     try:
         if not reads_shapes:
             load_into(data_store, data)

@@ -48,8 +48,7 @@ from lerld.core.settings import Settings
 from lerld.project.published import RECORD
 from lerld.project.snapshot import Snapshot, build_snapshot, published_snapshot
 from lerld.project.sources import CONTEXT_FILE, ROLES
-from lerld.stores import store_for
-from lerld.stores.remote import RemoteStore
+from lerld.stores.backends import open_store
 
 # How often --reload looks at the sources, and how long they must stay unchanged before
 # they are read (an editor or `git checkout` writing several files).
@@ -66,7 +65,7 @@ def load_snapshot(settings: Settings) -> Snapshot:
     """The version to serve: the sources read, validated and loaded into a new store, or
     what a remote store publishes. Raises SourceError, InvalidData or StoreUnavailable."""
     if settings.endpoint:
-        return published_snapshot(settings, store_for(settings))
+        return published_snapshot(settings, open_store(settings))
     return build_snapshot(settings)
 
 
@@ -76,11 +75,7 @@ def fingerprint(settings: Settings) -> Hashable:
     record of published IRIs."""
     if settings.endpoint:
         try:
-            return (
-                RemoteStore(settings.endpoint, settings.update_endpoint, settings.graph_store)
-                .manifest()
-                .version
-            )
+            return open_store(settings).manifest().version
         except LerldError:
             return None
     entries = []

@@ -1,5 +1,6 @@
 """The store seam: a small protocol that the embedded Oxigraph store and a remote SPARQL
-server both implement. Everything above this package only asks SPARQL questions."""
+server both implement, with the capabilities each declares. Everything above this package
+only asks SPARQL questions. The backends are registered in one place: stores/backends.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import Protocol
 from rdflib import Graph
 from rdflib.term import Node
 
-from lerld.core.settings import Settings
 from lerld.stores.results import Answer, Formats
 
 Row = dict[str, Node]
@@ -45,9 +45,24 @@ class Dataset:
 PUBLISHED = Dataset()
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What a store can do, declared by each implementation, so that the layers above ask
+    instead of testing which store they hold."""
+
+    # Queries run in this process, on content only lerld changes: a client query must run in
+    # a killable worker process to be stopped at its time limit, and an answer stays true
+    # for as long as the snapshot (so it can be cached).
+    in_process: bool
+    # The content outlives the process (a store on disk, a server).
+    persistent: bool
+
+
 class Store(Protocol):
     """What lerld needs from a SPARQL store. Queries see the union of the loaded graphs
     as their default graph."""
+
+    capabilities: Capabilities
 
     def replace(self, graphs: Sequence[GraphData]) -> None:
         """Replace the whole content with these graphs, atomically: a query sees either the
@@ -75,26 +90,3 @@ class Store(Protocol):
         database handle its parent opened): this store, or a new handle on its content."""
 
     def close(self) -> None: ...
-
-
-def open_store(path: str | None = None) -> Store:
-    """The embedded Oxigraph store, in memory or (with a path) on disk."""
-    from lerld.stores.oxigraph import OxigraphStore
-
-    return OxigraphStore(path)
-
-
-def store_for(settings: Settings) -> Store:
-    """The store the settings name: a remote SPARQL server (endpoint), else the embedded
-    store (on disk at store_path, or in memory)."""
-    if settings.endpoint:
-        from lerld.stores.remote import RemoteStore
-
-        return RemoteStore(
-            settings.endpoint,
-            settings.update_endpoint,
-            settings.graph_store,
-            query_timeout=settings.sparql_timeout,
-            credentials=settings.store_credentials,
-        )
-    return open_store(settings.store_path)

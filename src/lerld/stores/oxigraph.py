@@ -16,7 +16,7 @@ from rdflib.term import Node
 from lerld.core.errors import MalformedQuery, QueryRejected, SourceError, StoreUnavailable
 from lerld.core.formats import NTRIPLES, SPARQL_JSON, Format
 from lerld.core.terms import PREFIXES
-from lerld.stores import PUBLISHED, Dataset, GraphData, Row
+from lerld.stores import PUBLISHED, Capabilities, Dataset, GraphData, Row
 from lerld.stores.results import (
     BINDINGS,
     BOOLEAN,
@@ -156,7 +156,7 @@ def _graph_answer(result: ox.QueryTriples, fmt: Format, max_rows: int | None) ->
 def _serialized(result: ox.QuerySolutions | ox.QueryTriples, fmt) -> bytes:
     """An answer serialized by Oxigraph, without a Python object per solution or triple.
     Its SPARQL JSON is byte for byte that of results.write_bindings, so every store answers
-    alike (tests/test_results.py, tests/test_remote_store.py)."""
+    alike (tests/unit/test_results.py, tests/system/test_remote_store.py)."""
     try:
         return result.serialize(format=fmt)
     except OSError as e:
@@ -173,6 +173,7 @@ class OxigraphStore:
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
+        self.capabilities = Capabilities(in_process=True, persistent=path is not None)
         self._root = Path(path) if path else None
         self._lock = threading.Lock()
         self._store, self._directory = self._new_store()

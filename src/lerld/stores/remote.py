@@ -42,7 +42,7 @@ from lerld.core.errors import (
 )
 from lerld.core.formats import NTRIPLES, SPARQL_JSON, Format
 from lerld.core.terms import PREFIXES
-from lerld.stores import PUBLISHED, Dataset, GraphData, Row
+from lerld.stores import PUBLISHED, Capabilities, Dataset, GraphData, Row
 from lerld.stores.oxigraph import query_form
 from lerld.stores.results import (
     BINDINGS,
@@ -144,6 +144,7 @@ class RemoteStore:
         credentials: (user, password), sent to any of the endpoints that asks for them,
         in the scheme it asks for (Digest or Basic); never printed."""
         base = endpoint[: -len("/query")] if endpoint.endswith("/query") else None
+        self.capabilities = Capabilities(in_process=False, persistent=True)
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint or (base + "/update" if base else endpoint)
         self.graph_store = graph_store or (base + "/store" if base else endpoint)

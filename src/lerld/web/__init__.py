@@ -149,7 +149,7 @@ def share_with_forks() -> None:
     cyclic garbage collector, for the processes forked from here on: web workers and query
     processes share it copy-on-write, and a full collection in any of them would write to
     every page holding a tracked object (its gc header), copying them all. Measured over
-    rounds of tests/test_hostile_sparql.py's corpus: without it, a round now and then made
+    rounds of tests/system/test_hostile_sparql.py's corpus: without it, a round now and then made
     the server ~30 MiB larger at once, ~300 MiB in all against ~210 MiB with it."""
     gc.freeze()
 

@@ -396,7 +396,7 @@ class SparqlFastPath:
     graph IRIs in the request, requests it would reject, and JSON-LD in a profile's form.
     An answer evaluated here and not given here (an error, a 406, a form to reshape) is
     handed to the route under EVALUATED, so that no query is evaluated twice.
-    tests/test_sparql_fast_path.py holds the two paths to the same answers."""
+    tests/http/test_sparql_fast_path.py holds the two paths to the same answers."""
 
     def __init__(self, app, current: Callable[[], Snapshot], settings: Settings) -> None:
         self.app = app

@@ -35,7 +35,7 @@ from lerld.tools.build import crawl
 from tests.conftest import serve_remote
 from tests.support import ENGINES, free_port, lerld_command, server, store_server
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = """@prefix ler: <https://w3id.org/ler/ns#> .
 @prefix organization: <https://w3id.org/ler/id/organization/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

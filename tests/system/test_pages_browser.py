@@ -18,8 +18,8 @@ from urllib.parse import quote
 import pytest
 
 from lerld.publish import pagedata
-from tests.test_map_browser import READY
-from tests.test_map_browser import browser as browser
+from tests.system.test_map_browser import READY
+from tests.system.test_map_browser import browser as browser
 
 ID = "https://w3id.org/ler/id/"
 MISSING = "/no-such-page"

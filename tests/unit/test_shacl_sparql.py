@@ -11,7 +11,7 @@ from lerld.core.settings import Settings
 from lerld.project import shacl
 from lerld.project.sources import load_into, load_sources
 from lerld.project.validation import finding_of, shacl_findings
-from lerld.stores import open_store
+from lerld.stores.backends import embedded_store
 from tests.broken_inputs import CASES
 
 # The data files of the broken-input corpus that parse (unreadable sources never reach
@@ -26,7 +26,7 @@ CORPUS = [
 def both_engines(root: Path) -> tuple[set, set]:
     sources = load_sources(Settings(root=root))
     shapes, ontology = sources.graph("shapes"), sources.graph("ontology")
-    store = open_store()
+    store = embedded_store()
     try:
         load_into(store, sources)
         checks = shacl.compile_shapes(shapes, ontology)

@@ -1,5 +1,5 @@
-"""Real processes for the benchmarks: servers on loopback for the length of a block, and
-commands timed with their peak memory. Every process started here is stopped here, also
+"""Real processes for the benchmarks and the system tests: servers on loopback for the
+length of a block, commands timed with their peak memory, and the memory of a process tree. Every process started here is stopped here, also
 on errors: terminate, wait, then kill what is left of its process group."""
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ class Server:
         started (workers share the loaded store copy-on-write, so this overcounts)."""
         return {
             "peak_main": _status_kib(self.process.pid, "VmHWM") / 1024,
-            "children_now": sum(_status_kib(p, "VmRSS") for p in _children(self.process.pid))
+            "children_now": sum(
+                _status_kib(p, "VmRSS") for p in process_tree(self.process.pid) - {self.process.pid}
+            )
             / 1024,
         }
 
@@ -47,15 +49,33 @@ def _status_kib(pid: int, field: str) -> float:
     return 0.0
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    try:
-        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-            found.append(int(child))
-            found.extend(_children(int(child)))
-    except OSError:
-        pass
+def process_tree(pid: int) -> set[int]:
+    """pid and every process below it, from /proc."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = {pid}, {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
     return found
+
+
+def memory_mib(pid: int) -> dict[str, float]:
+    """The memory of a process and everything below it: their proportional set sizes (PSS,
+    pages shared copy-on-write counted once) and their RSS, summed; and how many there are."""
+    totals = {"pss_mib": 0.0, "rss_mib": 0.0}
+    members = process_tree(pid)
+    for member in members:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith(("Pss:", "Rss:")):
+                    key = "pss_mib" if line.startswith("Pss:") else "rss_mib"
+                    totals[key] += int(line.split()[1]) / 1024
+    return {**{k: round(v, 1) for k, v in totals.items()}, "processes": len(members)}
 
 
 def free_port() -> int:

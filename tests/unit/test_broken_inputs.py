@@ -1,6 +1,6 @@
 """The corpus of bad inputs (tests/broken_inputs.py) against `lerld validate` and `lerld load`:
 each gets its exit status and a message naming the file and line, and `lerld load` leaves the
-store publishing the last good version. (`lerld serve --reload`: tests/test_reload.py.)"""
+store publishing the last good version. (`lerld serve --reload`: tests/system/test_reload.py.)"""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from lerld.stores.remote import RemoteStore
 from tests.broken_inputs import CASES, REFUSED, Case
 from tests.support import free_port, oxigraph_command, server
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 

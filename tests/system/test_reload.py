@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from benchmarks.reliability.load_test import process_tree
+from lerld.tools.processes import process_tree
 from tests.broken_inputs import REFUSED
 from tests.support import free_port, lerld_command, oxigraph_command, pss_mib, server
-from tests.test_remote_store import load as lerld_load
+from tests.system.test_remote_store import load as lerld_load
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 MARKER = "data/zz-reload.ttl"
 MARKER_PAGE = "/doc/organization/reload-marker"
 JSON = "application/sparql-results+json"

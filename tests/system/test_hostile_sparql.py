@@ -15,7 +15,7 @@ import requests
 
 from tests.support import free_port, lerld_command, pss_mib, server
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TIME_LIMIT = 2
 MEMORY_LIMIT_MIB = 256
 PROCESSES = 2

@@ -20,11 +20,11 @@ import lerld
 from lerld.core.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS, alternate_relation
 from lerld.publish import describe
 from lerld.tools.build import file_for, write
-from tests import test_linkeddata as dereferencing  # the same tests, on the static site
 from tests.accept_headers import ROWS, SAME
 from tests.conftest import REPO
+from tests.http import test_linkeddata as dereferencing  # the same tests, on the static site
+from tests.http.test_linkeddata import Answer, entity_paths, parse
 from tests.support import apache_server, free_port, lerld_command, nginx_server, server
-from tests.test_linkeddata import Answer, entity_paths, parse
 
 STATIC_TESTS = (
     dereferencing.test_entity_iri_is_a_thing_303_to_its_document,

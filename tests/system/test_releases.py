@@ -24,9 +24,9 @@ from lerld.project.snapshot import build_snapshot
 from lerld.web import create_app
 from tests.conftest import REPO, SOURCE_DIRS
 from tests.support import Answer, free_port, lerld_command, parse, server, store_server
-from tests.test_build import apache, nginx  # noqa: F401 -- run on this module's `built`
+from tests.system.test_build import apache, nginx  # noqa: F401 -- run on this module's `built`
 
-SERVED = Path(__file__).parent / "releases" / "served-1.0.0"
+SERVED = Path(__file__).parents[1] / "releases" / "served-1.0.0"
 LER = "https://w3id.org/ler/ns#"
 VERSIONS = ("1.0.0", "1.1.0")
 # Release 1.1.0 of the fixture project: ler:termNamespace added, ler:vocabulary deprecated

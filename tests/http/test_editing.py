@@ -19,10 +19,10 @@ from lerld.project.published import AS
 from lerld.project.snapshot import build_snapshot
 from lerld.project.sources import load_into, load_sources
 from lerld.publish import editing
-from lerld.stores import open_store
+from lerld.stores.backends import embedded_store
 from lerld.web import create_app
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:
@@ -95,7 +95,7 @@ def test_without_git_history_nothing_is_compared(project, capsys):
 
 @pytest.fixture(scope="module")
 def repo_store():
-    store = open_store()
+    store = embedded_store()
     load_into(store, load_sources(Settings(root=REPO)))
     yield store
     store.close()

@@ -28,8 +28,8 @@ from lerld.core.formats import DOCUMENT_FORMATS, alternate_relation
 from lerld.core.jsonld import default_graph
 from tests.support import free_port, lerld_command, server
 
-REPO = Path(__file__).resolve().parent.parent
-JS = Path(__file__).resolve().parent / "js"
+REPO = Path(__file__).resolve().parents[2]
+JS = Path(__file__).resolve().parents[1] / "js"
 BASE = "https://w3id.org/ler/"
 # one entity of every kind the data has
 ENTITIES = [

@@ -17,7 +17,7 @@ from lerld.core.settings import Settings
 from lerld.web import create_app
 from lerld.web.sparql import SparqlFastPath
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 EMPLOYERS = "https://w3id.org/ler/id/stakeholder/employers"
 LOOKUP = f"SELECT ?p ?o WHERE {{ <{EMPLOYERS}> ?p ?o }} ORDER BY ?p ?o"
 ASK = f"ASK {{ <{EMPLOYERS}> a ?type }}"

@@ -204,7 +204,8 @@ def test_the_links_to_an_entity_come_a_page_at_a_time_with_a_link_to_the_next():
     from rdflib.namespace import SKOS
 
     from lerld.publish.describe import HYDRA, describe
-    from lerld.stores import GraphData, open_store
+    from lerld.stores import GraphData
+    from lerld.stores.backends import embedded_store
 
     target = URIRef(ID + "stakeholder/big")
     data = Graph()
@@ -213,7 +214,7 @@ def test_the_links_to_an_entity_come_a_page_at_a_time_with_a_link_to_the_next():
         org = URIRef(f"{ID}organization/o{n:05}")
         data.add((org, URIRef("https://w3id.org/ler/ns#stakeholderGroup"), target))
         data.add((org, SKOS.prefLabel, Literal(f"Org {n}", lang="en")))
-    store = open_store()
+    store = embedded_store()
     store.replace(
         [
             GraphData(

@@ -22,12 +22,12 @@ from lerld.core.settings import Settings
 from lerld.project.snapshot import Snapshot, latest_modified
 from lerld.project.sources import graph_name, load_into, load_sources
 from lerld.project.validation import Report
-from lerld.stores import open_store
+from lerld.stores.backends import embedded_store
 from lerld.web import create_app
 from tests.support import Page, free_port, lerld_command, server
-from tests.test_map_browser import CHROMIUM_ARGS, READY, chromium_path
+from tests.system.test_map_browser import CHROMIUM_ARGS, READY, chromium_path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PAYLOADS = """@prefix ler: <https://w3id.org/ler/ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
@@ -216,7 +216,7 @@ def test_a_javascript_url_never_becomes_a_link(tmp_path):
     )
     settings = Settings(root=root)
     sources = load_sources(settings)
-    store = open_store()
+    store = embedded_store()
     load_into(store, sources)  # not validated: as if the shapes let it through
     snapshot = Snapshot(
         version="unvalidated",

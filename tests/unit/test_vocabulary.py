@@ -19,7 +19,7 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
 CRED = "https://www.w3.org/2018/credentials#"
 CLR = "https://purl.imsglobal.org/spec/vc/clr/vocab.html#"
-STANDARDS = Path(__file__).parent / "standards"
+STANDARDS = Path(__file__).parents[1] / "standards"
 ONTOLOGY = URIRef(str(LER))
 
 
@@ -118,7 +118,7 @@ def official_terms() -> set[str]:
 
 # The official Open Badges 3.0, CLR 2.0 and VC contexts among those `lerld ingest` ships,
 # copied unchanged (src/lerld/contexts/README.md says from where).
-CONTEXTS = Path(__file__).parent.parent / "src" / "lerld" / "contexts"
+CONTEXTS = Path(__file__).parents[2] / "src" / "lerld" / "contexts"
 OFFICIAL_CONTEXTS = (
     "https://purl.imsglobal.org/spec/ob/v3p0/context",
     "https://purl.imsglobal.org/spec/clr/v2p0/context",

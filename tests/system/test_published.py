@@ -30,7 +30,8 @@ from lerld.project import published
 from lerld.project.snapshot import build_snapshot
 from lerld.project.sources import graph_name, load_context, load_sources
 from lerld.project.validation import validate
-from lerld.stores import GraphData, open_store
+from lerld.stores import GraphData
+from lerld.stores.backends import embedded_store
 from lerld.tools.build import build, w3id_rules
 from lerld.web import create_app
 from tests.conftest import REPO, SOURCE_DIRS
@@ -136,7 +137,7 @@ def test_the_real_project_records_its_entity_iris():
 
 def hashes(graph: Graph) -> dict[str, str]:
     """The content hash of each entity `graph` describes, as a data file of a project."""
-    store = open_store()
+    store = embedded_store()
     try:
         data = graph.serialize(format="nt", encoding="utf-8")
         store.replace([GraphData(graph_name("data/one.ttl"), data, "application/n-triples")])

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from lerld.core.terms import LER, SCHEMA
 
-UPSTREAM = Path(__file__).resolve().parent.parent / "data" / "upstream"
+UPSTREAM = Path(__file__).resolve().parents[2] / "data" / "upstream"
 MAP = UPSTREAM / "ler-ecosystem-map-v2" / "_data"
 ID = "https://w3id.org/ler/id/"
 

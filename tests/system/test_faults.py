@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from benchmarks.reliability.load_test import process_tree
 from lerld.serve.reload import listening
+from lerld.tools.processes import process_tree
 from tests.support import (
     free_port,
     launch,
@@ -29,9 +29,9 @@ from tests.support import (
     stop,
     wait_until_answers,
 )
-from tests.test_remote_store import load as lerld_load
+from tests.system.test_remote_store import load as lerld_load
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TIME_LIMIT = 2
 MARGIN = 6
 JSON = "application/sparql-results+json"

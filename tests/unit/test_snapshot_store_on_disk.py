@@ -15,7 +15,7 @@ from lerld.core.errors import InvalidData, SourceError
 from lerld.core.settings import Settings
 from lerld.project.snapshot import build_snapshot
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BROKEN = REPO / "tests" / "corpus" / "broken"
 EMPLOYERS = "https://w3id.org/ler/id/stakeholder/employers"
 

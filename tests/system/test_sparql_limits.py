@@ -16,7 +16,7 @@ from lerld.core.formats import SPARQL_JSON
 from lerld.stores.results import BINDINGS, ENTRY_OVERHEAD, Answer, AnswerCache
 from tests.support import free_port, lerld_command, server
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TIME_LIMIT = 2
 # Eight copies of every triple, joined with no condition: ~3,500^8 solutions to count.
 CARTESIAN = (

@@ -14,7 +14,7 @@ from lerld.core.settings import Settings
 from lerld.project import shacl
 from lerld.project.sources import graph_name, load_into, load_sources
 from lerld.project.validation import compiled_results, finding_of
-from lerld.stores import open_store
+from lerld.stores.backends import embedded_store
 from tests.shacl_suite import SuiteTest, rows_of_findings, rows_of_json, suite_tests
 
 TESTS = suite_tests()
@@ -55,7 +55,7 @@ def compiled_rows(test: SuiteTest, root) -> tuple[set | None, object]:
     """The test through the compiled engine alone: its rows, or None if it is unsupported."""
     sources = load_sources(Settings(root=test.project(root)))
     data_graph = [graph_name(f.relpath) for f in sources.files if f.role != "shapes"]
-    store = open_store()
+    store = embedded_store()
     try:
         load_into(store, sources)
         shapes = sources.graph("shapes")

@@ -172,7 +172,7 @@ def test_organization_page_shows_relations_both_ways_date_and_edit_link(fetch, s
         assert title in dcc.by_id("in-ler:author").text
     assert "Last updated: 2026-11-23" in dcc.text
     # no repository configured (the test checkout has no forge remote): no edit link;
-    # with one, tests/test_editing.py checks the link to the entity's lines
+    # with one, tests/http/test_editing.py checks the link to the entity's lines
     assert "Suggest an edit" not in dcc.text
 
 

@@ -131,7 +131,7 @@ def test_the_vocabularies_we_name_resolve_here(void, live_server, sources):
 
 
 DCAT_AP_SHAPES = (
-    Path(__file__).resolve().parent / "standards" / "dcat-ap" / "dcat-ap-SHACL-3.0.0.ttl"
+    Path(__file__).resolve().parents[1] / "standards" / "dcat-ap" / "dcat-ap-SHACL-3.0.0.ttl"
 )
 
 
