@@ -14,7 +14,18 @@ import lerld
 PACKAGE = Path(lerld.__file__).parent
 
 # Bottom to top. A module may import from its own layer and the layers before it.
-LAYERS = ("core", "stores", "project", "sparql", "publish", "web", "serve", "tools", "cli")
+LAYERS = (
+    "core",
+    "profile",
+    "stores",
+    "project",
+    "sparql",
+    "publish",
+    "web",
+    "serve",
+    "tools",
+    "cli",
+)
 
 
 def module_names() -> dict[str, Path]:
