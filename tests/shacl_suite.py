@@ -21,9 +21,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
 from lerld.core.terms import SH, shorten
-from lerld.project.validation import Finding
-from lerld.project.validation import _render_path as render_path
-from lerld.project.validation import _render_value as render_value
+from lerld.project.validation.report import Finding, render_path, render_value
 
 SUITE = Path(__file__).resolve().parent / "shacl-test-suite"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

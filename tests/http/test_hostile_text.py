@@ -21,7 +21,7 @@ import requests
 from lerld.core.settings import Settings
 from lerld.project.snapshot import Snapshot, latest_modified
 from lerld.project.sources import graph_name, load_into, load_sources
-from lerld.project.validation import Report
+from lerld.project.validation.report import Report
 from lerld.stores.backends import embedded_store
 from lerld.web import create_app
 from tests.support import Page, free_port, lerld_command, server

@@ -17,7 +17,8 @@ from lerld.core.settings import Settings
 from lerld.core.terms import LER
 from lerld.project.snapshot import build_snapshot
 from lerld.project.sources import graph_name
-from lerld.tools.ingest import document_paths, ingest, slug
+from lerld.tools.ingest import document_paths, ingest
+from lerld.tools.ingest.issuers import slug
 from lerld.web import create_app
 from tests.conftest import INGEST_DAY, REPO
 from tests.support import lerld_command

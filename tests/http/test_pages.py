@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 from lerld.cli import build_parser
 from lerld.core.settings import Settings
 from lerld.project.snapshot import build_snapshot
-from lerld.web import create_app, pages
+from lerld.web import create_app, links
 from tests.support import Page
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -454,4 +454,4 @@ def test_edit_url_flag_and_validation():
 )
 def test_links_go_to_our_pages_or_to_http_iris_only(app, iri, expected):
     with app.test_request_context("/"):
-        assert pages.href(iri) == expected
+        assert links.href(iri) == expected

@@ -12,7 +12,9 @@ import pytest
 import requests
 
 from lerld.core.terms import LER
-from lerld.publish import dataset
+from lerld.publish import sitemap
+from lerld.publish.collection import COLLECTION_FORMATS, page_count
+from lerld.publish.index import entity_index
 from tests.harvesting import BASE, local
 
 HYDRA = "hydra:"
@@ -51,7 +53,7 @@ def test_collection_lists_every_entity_once_in_iri_order(get, snapshot):
     pages, members = walk(get, BASE + "entities.jsonld")
     ids = [m["@id"] for m in members]
     assert ids == entity_iris(snapshot)
-    assert len(pages) == dataset.page_count(len(ids)) > 1
+    assert len(pages) == page_count(len(ids)) > 1
     assert all(p["hydra:totalItems"] == len(ids) for p in pages)
     assert pages[-1]["hydra:view"]["hydra:previous"]["@id"].endswith(
         f"/entities/{len(pages) - 1}.jsonld"
@@ -123,10 +125,10 @@ def test_sitemap_lists_every_entity_document_with_lastmod(live_server, snapshot)
 
 
 def test_a_large_sitemap_becomes_a_sitemap_index(snapshot):
-    index = dataset.entity_index(snapshot.store, BASE)
-    files = dataset.sitemap_files(index, BASE, limit=100)
+    index = entity_index(snapshot.store, BASE)
+    files = sitemap.sitemap_files(index, BASE, limit=100)
     assert set(files) == {"sitemap.xml"} | {
-        f"sitemaps/{n}.xml" for n in range(1, dataset.page_count(len(index)) + 1)
+        f"sitemaps/{n}.xml" for n in range(1, page_count(len(index)) + 1)
     }
     assert b"<sitemapindex" in files["sitemap.xml"]
 
@@ -162,7 +164,7 @@ def test_the_collection_in_turtle_links_turtle_pages_and_lists_every_entity(live
             str(n).startswith(BASE + "entities/") and str(n).endswith(".ttl") for n in following
         )
         url = str(following[0]) if following else None
-    assert pages == dataset.page_count(len(entity_iris(snapshot))) > 1
+    assert pages == page_count(len(entity_iris(snapshot))) > 1
     assert sorted(members) == entity_iris(snapshot)
     ntriples = session.get(live_server.url + "/entities.nt", timeout=30)
     assert ntriples.headers["Content-Type"].startswith("application/n-triples")
@@ -178,7 +180,7 @@ def test_the_home_page_links_the_description_the_collection_and_the_dumps_in_eve
     home = requests.get(live_server.url + "/", headers={"Accept": "text/html"}, timeout=30)
     hrefs = set(Page(home.text).links)
     wanted = {f"/.well-known/void.{f.extension}" for f in RDF_FORMATS}
-    wanted |= {f"/entities.{f.extension}" for f in dataset.COLLECTION_FORMATS}
+    wanted |= {f"/entities.{f.extension}" for f in COLLECTION_FORMATS}
     wanted |= {f"/dump.{f.extension}" for f in DUMP_FORMATS}
     assert wanted <= hrefs
     for href in sorted(wanted):

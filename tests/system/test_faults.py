@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from lerld.serve.reload import listening
+from lerld.serve.runtime import listening
 from lerld.tools.processes import process_tree
 from tests.support import (
     free_port,

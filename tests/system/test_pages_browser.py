@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
+from lerld.profile import PROFILE
 from lerld.publish import pagedata
 from tests.system.test_map_browser import READY
 from tests.system.test_map_browser import browser as browser
@@ -29,9 +30,9 @@ SPARQL_QUERY = (
 
 
 def entity_pages(store) -> list[str]:
-    """One entity page per kind of entity (pagedata.KINDS), the first by IRI."""
+    """One entity page per kind of entity (PROFILE.kinds), the first by IRI."""
     paths = []
-    for kind in pagedata.KINDS:
+    for kind in PROFILE.kinds:
         types = " ".join(t.n3() for t in kind.types)
         rows = store.select(
             f"SELECT ?s WHERE {{ VALUES ?t {{ {types} }} ?s a ?t "
@@ -43,7 +44,7 @@ def entity_pages(store) -> list[str]:
 
 
 def page_paths(store) -> list[str]:
-    catalogues = [f"/{c.name}" for c in pagedata.CATALOGUES if c.name != "index"]
+    catalogues = [f"/{c.name}" for c in PROFILE.catalogues if c.name != "index"]
     return [
         "/",
         *catalogues,
@@ -115,7 +116,7 @@ def test_every_kind_of_page_loads_cleanly_in_chromium(browser, live_server, snap
     # the kinds that only `lerld ingest` writes (credentials, their achievements, skills and
     # endorsements) are not in the repository's data; every other kind has its page here
     ingested = {"record", "achievement", "competency", "competency-framework", "endorsement"}
-    kinds = [k for k in pagedata.KINDS if k != pagedata.THING and k.key not in ingested]
+    kinds = [k for k in PROFILE.kinds if k != pagedata.THING and k.key not in ingested]
     assert len(entity_pages(snapshot.store)) >= len(kinds), "a kind of entity has no page"
     problems = {}
     for path in paths:

@@ -146,7 +146,7 @@ def test_the_published_dataset_hides_the_manifest_and_the_union(loaded_store, sn
 
 
 def test_every_query_of_the_describe_is_the_embedded_stores(loaded_store, snapshot):
-    from lerld.publish import dataset, describe
+    from lerld.publish import describe, index
 
     remote = loaded_store.store()
     entities = [
@@ -165,7 +165,7 @@ def test_every_query_of_the_describe_is_the_embedded_stores(loaded_store, snapsh
         assert isomorphic(here, snapshot.store.construct(describe.describe_query(iri))), iri
         nested += any(isinstance(s, BNode) and isinstance(o, BNode) for s, _, o in here)
     assert nested > 0  # some descriptions do need the full depth
-    assert dataset.subclasses(remote) == dataset.subclasses(snapshot.store)
+    assert index.subclasses(remote) == index.subclasses(snapshot.store)
 
 
 # --- every URL of the site: the same on each engine as on the embedded store ----------------

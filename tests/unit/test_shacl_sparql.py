@@ -10,7 +10,7 @@ import pytest
 from lerld.core.settings import Settings
 from lerld.project import shacl
 from lerld.project.sources import load_into, load_sources
-from lerld.project.validation import finding_of, shacl_findings
+from lerld.project.validation.engines import finding_of, shacl_findings
 from lerld.stores.backends import embedded_store
 from tests.broken_inputs import CASES
 

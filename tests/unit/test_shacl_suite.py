@@ -13,7 +13,7 @@ from lerld.cli import EXIT_SOURCE_ERROR, main
 from lerld.core.settings import Settings
 from lerld.project import shacl
 from lerld.project.sources import graph_name, load_into, load_sources
-from lerld.project.validation import compiled_results, finding_of
+from lerld.project.validation.engines import compiled_results, finding_of
 from lerld.stores.backends import embedded_store
 from tests.shacl_suite import SuiteTest, rows_of_findings, rows_of_json, suite_tests
 

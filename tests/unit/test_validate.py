@@ -77,7 +77,7 @@ def test_console_script_is_installed(repo_root):
 def test_the_checks_of_single_terms_in_one_scan(project, capsys, monkeypatch):
     """Markup, a future dcterms:modified, a file: IRI and a literal too long to publish are
     each reported, once although two files state them (one scan of the triples finds all)."""
-    from lerld.project.validation import MAX_LITERAL_LENGTH
+    from lerld.project.validation.integrity import MAX_LITERAL_LENGTH
 
     monkeypatch.setenv("LERLD_CACHE_DIR", "off")
     text = (

@@ -129,10 +129,6 @@ def by_extension(extension: str, formats: Sequence[Format] = DOCUMENT_FORMATS) -
     return next((f for f in formats if f.extension == extension), None)
 
 
-def by_key(key: str, formats: Sequence[Format] = DOCUMENT_FORMATS) -> Format | None:
-    return next((f for f in formats if f.key == key), None)
-
-
 def by_name(name: str, formats: Sequence[Format]) -> Format | None:
     """The format a `format` parameter names: its key, extension, other name or media type."""
     name = name.strip().lower()

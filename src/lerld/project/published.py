@@ -331,8 +331,8 @@ def record_published(sources: Sources, day: date | None = None) -> RecordChanges
 
 def findings(sources: Sources, store: Store) -> Iterator[dict]:
     """The problems of the data compared with the record, each as the fields of a
-    validation Finding (lerld.project.validation makes them Findings: it imports this module);
-    `store` holds the sources (`load_into`).
+    validation Finding (lerld.project.validation.report): the validation package, which
+    imports this module, makes them Findings. `store` holds the sources (`load_into`).
 
     - a recorded IRI that no data file describes: a Violation, at its line of the record;
     - a live entity whose content changed since it was recorded while its dcterms:modified

@@ -10,9 +10,8 @@ not sources (sources.discover skips them): the working copy in ontology/ is.
 
 The changelog is never written by hand: `diff` compares the terms of two versions (the
 working copy is one more) aspect by aspect, and each change carries its impact in
-semantic-versioning terms. `compatibility` turns the difference between the last release
-and the working copy into findings: a published term that disappears, a version not bumped,
-a deprecation without replacement, a changed domain, range or super-term.
+semantic-versioning terms. The checks `lerld validate` runs against the last release are
+lerld.project.validation.compatibility.
 """
 
 from __future__ import annotations
@@ -20,12 +19,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
@@ -33,11 +31,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from lerld.core.errors import LerldError, SourceError
 from lerld.core.terms import LER, VOCABULARY_IRI
-from lerld.project.sources import CONTEXT_FILE, IN_DATA, RELEASES, SourceFile, Sources, parse
-
-if TYPE_CHECKING:
-    from lerld.project.validation import Finding
-    from lerld.stores import Store
+from lerld.profile import PROFILE
+from lerld.project.sources import CONTEXT_FILE, RELEASES, SourceFile, Sources, parse
 
 RELEASES_DIR = RELEASES
 SHAPES_DIR = "shapes"
@@ -46,7 +41,7 @@ VERSION_BASE = str(LER).rstrip("#") + "/"  # https://w3id.org/ler/ns/ + X.Y.Z
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 SCHEMA = Namespace("https://schema.org/")
 # The changes vocabulary of /ns/changes (documented in the README).
-CHANGES = Namespace("https://w3id.org/ler/ns/changes#")
+CHANGES = Namespace(VERSION_BASE + "changes#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 
 IMPACTS = ("patch", "minor", "major")
@@ -399,7 +394,7 @@ def changes_graph(steps: Iterable[Step]) -> Graph:
             graph.add((node, DCTERMS.isPartOf, after))
             graph.add((node, CHANGES["term"], URIRef(change.term)))
             graph.add((node, CHANGES.impact, Literal(change.impact)))
-            graph.add((node, RDFS.label, Literal(f"{_local(change.term)}: {change.summary}")))
+            graph.add((node, RDFS.label, Literal(f"{term_name(change.term)}: {change.summary}")))
             if change.aspect:
                 graph.add((node, CHANGES.aspect, Literal(change.aspect)))
             for value in change.before:
@@ -458,326 +453,10 @@ _CLASS_OF = {
 }
 
 
-def _local(iri: str) -> str:
-    return "ler:" + iri[len(str(LER)) :] if iri.startswith(str(LER)) else iri
-
-
-# --- the compatibility check ---------------------------------------------------------------
-
-
-def _working_ontology(sources: Sources) -> Graph:
-    return sources.graph("ontology")
-
-
-def _line(sources: Sources, iri: str, values: Iterable[str] = ()) -> tuple[str | None, int | None]:
-    """FILE:LINE of a term in the working copy: at one of `values` if given, else its start."""
-    forms = list(values)
-    for f in sources.of_role("ontology"):
-        if forms:
-            found = f.line_of_value(iri, [v for v in forms])
-            if found:
-                return f.relpath, found
-    for f in sources.of_role("ontology"):
-        if f.blocks_of(iri):
-            return f.relpath, f.line_of(iri)
-    return None, None
-
-
-def _value_forms(f: SourceFile, shown: str) -> list[str]:
-    """How a value the changelog shows (ler:X, <iri>) can be written in a file."""
-    if shown.startswith("<") and shown.endswith(">"):
-        return f.forms_of(shown[1:-1])
-    prefix, colon, local = shown.partition(":")
-    namespace = f.prefixes.get(prefix)
-    if colon and namespace:
-        return f.forms_of(namespace + local)
-    return [shown]
-
-
-def compatibility(sources: Sources) -> list[Finding]:
-    """The working vocabulary against the last release: what breaks those who cite it."""
-    from lerld.project.validation import Finding  # validation calls this: imported when it runs
-
-    releases = load(sources.root)
-    working = _working_ontology(sources)
-    findings: list[Finding] = []
-    findings += _deprecations(sources, working)
-    if not releases:
-        return findings
-    last = releases[-1]
-    changes = diff(last.ontology, working)
-    added = {c.term for c in changes if c.kind == "added"}
-    for change in changes:
-        if change.kind == "removed":
-            findings.append(_removed(sources, last, change.term, added, working))
-        elif change.kind == "changed" and change.aspect in (
-            "domain",
-            "range",
-            "super-class",
-            "super-property",
-            "kind",
-        ):
-            file, line = None, None
-            for f in sources.of_role("ontology"):
-                forms = [form for v in change.after for form in _value_forms(f, v)]
-                found = f.line_of_value(change.term, forms) if forms else None
-                if found:
-                    file, line = f.relpath, found
-                    break
-            if line is None:
-                file, line = _line(sources, change.term)
-            was = ", ".join(change.before) or "nothing"
-            now = ", ".join(change.after) or "nothing"
-            findings.append(
-                Finding(
-                    "Warning",
-                    change.term,
-                    f"{change.aspect} changed since release {last.version} (was {was}, now "
-                    f"{now}): a {change.impact} change under semantic versioning; data and "
-                    f"specifications that rely on {last.version} may read differently "
-                    f"(the next release is {_next(last.version, change.impact)})",
-                    "release:changed-meaning",
-                    file=file,
-                    line=line,
-                )
-            )
-    findings += _version_bump(sources, last, working, changes)
-    findings += _context_kept(sources, last)
-    return findings
-
-
-def _removed(
-    sources: Sources, last: Release, term: str, added: set[str], working: Graph
-) -> Finding:
-    from lerld.project.validation import Finding
-
-    label = last.ontology.value(URIRef(term), RDFS.label)
-    renamed = next(
-        (
-            a
-            for a in sorted(added)
-            if label is not None and working.value(URIRef(a), RDFS.label) == label
-        ),
-        None,
-    ) or next((a for a in sorted(added) if a.lower() == term.lower()), None)
-    if renamed is not None:
-        file, line = _line(sources, renamed)
-        message = (
-            f"{_local(term)}, published in release {last.version}, is no longer defined: it "
-            f"looks renamed to {_local(renamed)}. A published term is never renamed: keep "
-            f"{_local(term)}, mark it owl:deprecated true with dcterms:isReplacedBy "
-            f"{_local(renamed)}"
-        )
-    else:
-        release_file = next((f for f in last.ontology_files if f.blocks_of(term)), None)
-        file = release_file.relpath if release_file else None
-        line = release_file.line_of(term) if release_file else None
-        message = (
-            f"{_local(term)}, published in release {last.version} (defined at {file}:{line}), "
-            "is no longer defined in ontology/: a published term never disappears; restore "
-            "it and deprecate it instead (owl:deprecated true, dcterms:isReplacedBy its "
-            "replacement or skos:changeNote the reason)"
-        )
-    return Finding("Violation", term, message, "release:term-removed", file=file, line=line)
-
-
-def _deprecations(sources: Sources, working: Graph) -> list[Finding]:
-    from lerld.project.validation import Finding
-
-    findings = []
-    defined = terms(working)
-    for term in sorted(t for t in terms(working) if is_deprecated(working, t)):
-        file, line = _line(sources, str(term), ["owl:deprecated"])
-        replaced = replacements(working, term)
-        if not replaced and reason(working, term) is None:
-            findings.append(
-                Finding(
-                    "Warning",
-                    str(term),
-                    "deprecated without a replacement or a reason: add dcterms:isReplacedBy "
-                    "the term to use instead, or skos:changeNote saying why it is deprecated",
-                    "release:deprecated-without-replacement",
-                    path="owl:deprecated",
-                    file=file,
-                    line=line,
-                )
-            )
-        for replacement in replaced:
-            if replacement.startswith(str(LER)) and URIRef(replacement) not in defined:
-                findings.append(
-                    Finding(
-                        "Violation",
-                        str(term),
-                        f"is replaced by {_local(replacement)}, which the vocabulary does not "
-                        "define",
-                        "release:replacement-undefined",
-                        path="dcterms:isReplacedBy",
-                        value=_local(replacement),
-                        file=file,
-                        line=line,
-                    )
-                )
-    return findings
-
-
-def _next(version: str, impact: str) -> str:
-    major, minor, patch = version_key(version)
-    if impact == "major":
-        return f"{major + 1}.0.0"
-    if impact == "minor":
-        return f"{major}.{minor + 1}.0"
-    return f"{major}.{minor}.{patch + 1}"
-
-
-def _version_bump(
-    sources: Sources, last: Release, working: Graph, changes: tuple[Change, ...]
-) -> list[Finding]:
-    from lerld.project.validation import Finding
-
-    number = str(working.value(VOCABULARY_IRI, OWL.versionInfo) or "")
-    header = next(
-        (f for f in sources.of_role("ontology") if f.blocks_of(str(VOCABULARY_IRI))), None
-    )
-    file = header.relpath if header else None
-    line = (
-        header.line_of_value(str(VOCABULARY_IRI), ["owl:versionInfo", f"<{OWL.versionInfo}>"])
-        if header
-        else None
-    ) or (header.line_of(str(VOCABULARY_IRI)) if header else None)
-
-    def finding(severity: str, message: str, constraint: str) -> Finding:
-        return Finding(
-            severity,
-            str(VOCABULARY_IRI),
-            message,
-            constraint,
-            path="owl:versionInfo",
-            value=f'"{number}"',
-            file=file,
-            line=line,
-        )
-
-    try:
-        key = version_key(number)
-    except ValueError:
-        return [
-            finding(
-                "Violation",
-                f"the vocabulary's owl:versionInfo {number!r} is not a version number "
-                "MAJOR.MINOR.PATCH",
-                "release:version",
-            )
-        ]
-    found = []
-    iri = working.value(VOCABULARY_IRI, OWL.versionIRI)
-    if iri is not None and str(iri) != version_iri(number):
-        found.append(
-            finding(
-                "Violation",
-                f"owl:versionIRI is <{iri}>, but version {number}'s IRI is <{version_iri(number)}>",
-                "release:version-iri",
-            )
-        )
-    required = max((IMPACTS.index(c.impact) for c in changes), default=None)
-    if key < version_key(last.version):
-        found.append(
-            finding(
-                "Violation",
-                f"version {number} is lower than the last release, {last.version}",
-                "release:version-not-bumped",
-            )
-        )
-    elif key == version_key(last.version):
-        if not isomorphic(working, last.ontology):
-            what = f"{len(changes)} term change(s)" if changes else "its statements changed"
-            impact = IMPACTS[required] if required is not None else "patch"
-            found.append(
-                finding(
-                    "Violation",
-                    f"the vocabulary differs from release {last.version} ({what}) but its "
-                    f"version is still {number}: a release is never changed; set "
-                    f"owl:versionInfo to {_next(last.version, impact)} (a {impact} change) "
-                    "and owl:versionIRI to match",
-                    "release:version-not-bumped",
-                )
-            )
-    elif required is not None and key < version_key(_next(last.version, IMPACTS[required])):
-        found.append(
-            finding(
-                "Warning",
-                f"the changes since {last.version} include a {IMPACTS[required]} change, so "
-                f"the next version is at least {_next(last.version, IMPACTS[required])}, "
-                f"not {number} (semantic versioning)",
-                "release:version-too-low",
-            )
-        )
-    return found
-
-
-def _context_kept(sources: Sources, last: Release) -> list[Finding]:
-    """Every term of the released JSON-LD context stays, meaning the same: documents
-    compacted with it (and the release's own JSON-LD) must read the same with today's."""
-    from lerld.project.validation import Finding
-
-    released = last.context.get("@context", {})
-    current = sources.context.get("@context", {})
-    text = (sources.root / CONTEXT_FILE).read_text("utf-8") if sources.context else ""
-    findings = []
-    for key, definition in released.items():
-        if key.startswith("@") or current.get(key) == definition:
-            continue
-        quoted = json.dumps(key)
-        line = next(
-            (n for n, row in enumerate(text.splitlines(), 1) if row.lstrip().startswith(quoted)),
-            1,
-        )
-        what = "is gone" if key not in current else "now means something else"
-        findings.append(
-            Finding(
-                "Violation",
-                str(VOCABULARY_IRI),
-                f"the JSON-LD context term {quoted} of release {last.version} {what}: "
-                "documents written with the published context would change meaning; keep it "
-                f"as released ({json.dumps(definition)})",
-                "release:context-term-changed",
-                file=CONTEXT_FILE,
-                line=line,
-            )
-        )
-    return findings
-
-
-def deprecated_uses(store: Store, ontology: Graph) -> Iterator[Finding]:
-    """Data that uses a deprecated term (as a property or a class): a warning naming the
-    replacement, at the statement. Computed from the working ontology, so a term deprecated
-    in any later release warns as soon as it is."""
-    from lerld.project.validation import Finding, _render_value, _values
-
-    deprecated = sorted(t for t in terms(ontology) if is_deprecated(ontology, t))
-    if not deprecated:
-        return
-    rows = store.select(
-        f"SELECT DISTINCT ?s ?p ?o ?term WHERE {{ {_values('?term', deprecated)} "
-        "{ GRAPH ?g { ?s ?term ?o } BIND(?term AS ?p) } UNION "
-        f"{{ GRAPH ?g {{ ?s a ?term }} BIND({RDF.type.n3()} AS ?p) BIND(?term AS ?o) }} "
-        f"{IN_DATA} }}"
-    )
-    for row in rows:
-        term = row["term"]
-        instead = replacements(ontology, term)
-        advice = (
-            f"use {' or '.join(_local(r) for r in instead)} instead"
-            if instead
-            else (reason(ontology, term) or "see its documentation")
-        )
-        yield Finding(
-            "Warning",
-            str(row["s"]),
-            f"uses {_local(str(term))}, which the vocabulary deprecates: {advice}",
-            "release:deprecated-term",
-            path=_local(str(row["p"])) if row["p"] != RDF.type else "rdf:type",
-            value=_render_value(row["o"]),  # locate() finds the statement's line by it
-        )
+def term_name(iri: str) -> str:
+    """How the changelog and findings name a term: prefix:X in the vocabulary, else its IRI."""
+    prefix = PROFILE.vocabulary.prefix + ":"
+    return prefix + iri[len(str(LER)) :] if iri.startswith(str(LER)) else iri
 
 
 # --- making a release ----------------------------------------------------------------------

@@ -6,13 +6,13 @@ holds one sees one consistent version of the graph from start to end.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from lerld.core.errors import InvalidData
 from lerld.core.settings import Settings
+from lerld.core.versions import content_version
 from lerld.project import releases
 from lerld.project.releases import Release
 from lerld.project.sources import (
@@ -23,7 +23,8 @@ from lerld.project.sources import (
     load_into,
     load_sources,
 )
-from lerld.project.validation import Report, validate
+from lerld.project.validation import validate
+from lerld.project.validation.report import Report
 from lerld.stores import Store
 from lerld.stores.backends import embedded_store
 
@@ -41,17 +42,15 @@ class Snapshot:
     context: dict = field(repr=False)
     report: Report = field(repr=False)
     store: Store = field(repr=False, compare=False)
-    cache: dict = field(default_factory=dict, repr=False, compare=False)
     # The vocabulary's frozen releases, oldest first: read from the project, not the store.
     releases: tuple[Release, ...] = field(default=(), repr=False, compare=False)
 
 
 def version_of(sources: Sources) -> str:
-    digest = hashlib.sha256()
-    for f in sources.files:
-        digest.update(f.relpath.encode() + b"\0" + f.text.encode() + b"\0")
-    digest.update(repr(sorted(sources.context.items())).encode())
-    return digest.hexdigest()[:20]
+    return content_version(
+        ((f.relpath, f.text.encode()) for f in sources.files),
+        repr(sorted(sources.context.items())).encode(),
+    )
 
 
 def latest_modified(store: Store) -> datetime:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -429,6 +429,16 @@ IN_DATA_OR_ONTOLOGY = (
     f'FILTER(STRSTARTS(STR(?g), "{graph_name("data/")}") '
     f'|| STRSTARTS(STR(?g), "{graph_name("ontology/")}"))'
 )
+
+
+def in_data(graph_variable: str) -> str:
+    """IN_DATA on another graph variable than ?g (a second GRAPH pattern of one query)."""
+    return IN_DATA.replace("?g", graph_variable)
+
+
+def values_clause(variable: str, iris: Iterable[str]) -> str:
+    """A SPARQL VALUES clause binding `variable` to each IRI (written as `URIRef(iri).n3()`)."""
+    return f"VALUES {variable} {{ {' '.join(URIRef(iri).n3() for iri in iris)} }}"
 
 
 def source_of(graph: str) -> str | None:

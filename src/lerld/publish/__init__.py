@@ -1,2 +1,4 @@
-"""What is published, as plain values and view-models (no Flask): entity descriptions,
-the dataset's dumps, VoID and index, the vocabulary documentation and page models."""
+"""What is published, as plain values and view-models (no Flask): entity descriptions
+(describe), the dataset as a whole (index, collection, sitemap, dumps, void, schemaorg),
+representations in every RDF format, the vocabulary documentation, page models and the
+editor's guide."""

@@ -17,8 +17,8 @@ from rdflib import RDFS, BNode, Graph, URIRef
 from rdflib.namespace import FOAF
 
 from lerld.core.terms import DEFAULT_BASE_URI, LABEL_PREDICATES
-from lerld.publish.dataset import HYDRA, VOID, dataset_iri
-from lerld.publish.dataset import document_url as first_page_url
+from lerld.publish.collection import HYDRA
+from lerld.publish.void import VOID, dataset_iri
 from lerld.stores import Store
 
 # Blank nodes nest this deep at most in a description (OWL restrictions and lists need ~4).
@@ -127,7 +127,7 @@ def add_inbound(store: Store, iri: str, page: int, graph: Graph) -> tuple[int, b
 
 def document_url(iri: str, base_uri: str, page: int = 1) -> URIRef:
     """The page of the document about an entity: <base>doc/x/y, then <base>doc/x/y?page=n."""
-    url = first_page_url(iri, base_uri)
+    url = base_uri + "doc/" + iri[len(base_uri + "id/") :]
     return URIRef(url if page == 1 else f"{url}?page={page}")
 
 

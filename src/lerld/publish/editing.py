@@ -1,7 +1,7 @@
 """The editor's guide and `lerld new`: what to write for each kind of entity, generated from
 the SHACL shapes and the ontology (never written twice), with a minimal example that
 validates, built from what the data holds (an existing organization to link to, the file
-each kind lives in, the next free ler:position).
+each kind lives in, the next free position in a list).
 
 Everything is read from a store loaded with the sources (`load_into`): the shapes and the
 ontology from their named graphs, the facts about the data by SPARQL. So the guide of the
@@ -21,11 +21,18 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
 from lerld.core.errors import LerldError
-from lerld.core.terms import ENTITY_BASE, LER, PREFIXES, SH, is_entity, shorten
+from lerld.core.terms import (
+    ENTITY_BASE,
+    PREFIXES,
+    SH,
+    is_entity,
+    prefixed_name,
+    prefixes_of,
+    shorten,
+)
+from lerld.profile import PROFILE
 from lerld.project.published import AS
 from lerld.project.sources import Sources, graph_name, source_of
-from lerld.project.validation import POSITION_LISTS
-from lerld.publish.vocabdoc import VOCABULARIES
 from lerld.stores import Store
 
 SHAPES_GRAPHS = graph_name("shapes/")
@@ -35,10 +42,10 @@ DATA_GRAPHS = graph_name("data/")
 TEXT_PREDICATES = {RDFS.label, SKOS.prefLabel, DCTERMS.title}
 EXAMPLE_URL = "https://example.org/"
 # Vocabularies the ontology aligns with, as ontology/alignment.ttl declares them (the store
-# keeps triples, not prefixes); their namespaces from the one table of them (vocabdoc).
-OTHER_PREFIXES = {
-    v.prefix: v.namespace for v in VOCABULARIES if v.prefix in ("ob", "clr", "cred", "prov")
-}
+# keeps triples, not prefixes); their namespaces from the one prefix table (core.terms).
+OTHER_PREFIXES = prefixes_of("ob", "clr", "cred", "prov")
+# A local name a data file may write after a prefix (anything else is written <iri>).
+LOCAL_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -96,15 +103,11 @@ class Guide:
 
 
 def curie(iri: str) -> str:
-    """An IRI as the data files write it: organization:aspen-institute, ler:Resource."""
+    """An IRI as the data files write it: organization:aspen-institute, skos:Concept."""
     if is_entity(iri):
         kind, slug = iri[len(ENTITY_BASE) :].split("/")
         return f"{kind.replace('-', '')}:{slug}"
-    for prefix, namespace in {**PREFIXES, **OTHER_PREFIXES}.items():
-        local = iri[len(namespace) :]
-        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_-]+", local):
-            return f"{prefix}:{local}"
-    return f"<{iri}>"
+    return prefixed_name(iri, {**PREFIXES, **OTHER_PREFIXES}, LOCAL_NAME) or f"<{iri}>"
 
 
 def _graph(store: Store, prefix: str) -> Graph:
@@ -167,9 +170,9 @@ class _Facts:
         return source_of(str(rows[0]["g"])) if rows else None
 
     def next_position(self, cls: URIRef) -> int:
-        """One past the highest ler:position of the class: free in every list."""
+        """One past the highest position (the profile's) of the class: free in every list."""
         rows = self.store.select(
-            f"SELECT (MAX(?p) AS ?max) WHERE {{ ?s a ?t ; {LER.position.n3()} ?p . "
+            f"SELECT (MAX(?p) AS ?max) WHERE {{ ?s a ?t ; {PROFILE.position.n3()} ?p . "
             f"VALUES ?t {{ {' '.join(t.n3() for t in self.subclasses(cls))} }} }}"
         )
         highest = rows[0].get("max") if rows else None
@@ -233,7 +236,7 @@ def _rows(shapes: Graph, ontology: Graph, shape, cls: URIRef) -> dict[URIRef, _R
         severity = shapes.value(prop, SH.severity) or SH.Violation
         for path in paths:
             if len(paths) > 1 and not _fits(ontology, path, cls):
-                continue  # an alternative that belongs to another kind (ler:partner)
+                continue  # an alternative that belongs to another kind
             row = rows.setdefault(path, _Row(path))
             minimum = shapes.value(prop, SH.minCount)
             if minimum is not None and int(minimum) > 0:
@@ -371,8 +374,9 @@ def guide(store: Store, day: date | None = None) -> Guide:
     covered = {p.iri for k in kinds for p in k.properties}
     vocabulary = [
         s
-        for s in ontology.subjects(RDFS.isDefinedBy, URIRef(str(LER)))
-        if str(s).startswith(str(LER)) and (s, RDF.type, OWL.Ontology) not in ontology
+        for s in ontology.subjects(RDFS.isDefinedBy, PROFILE.vocabulary.iri)
+        if str(s).startswith(str(PROFILE.vocabulary.namespace))
+        and (s, RDF.type, OWL.Ontology) not in ontology
     ]
     properties = [
         t for t in vocabulary if (t, RDF.type, OWL.Class) not in ontology and str(t) not in covered
@@ -435,13 +439,14 @@ def _kind(shapes, ontology, facts, shape, keys, kinds_by_class, prefixes, day: d
         message = shapes.value(constraint, SH.message)
         if message is not None:
             rules.append(str(message))
-    if cls in POSITION_LISTS and LER.position in rows:
-        within = ", ".join(curie(str(p)) for p in POSITION_LISTS[cls] if p != RDF.type)
-        rows[LER.position].notes.insert(
+    lists = PROFILE.list_keys()
+    if cls in lists and PROFILE.position in rows:
+        within = ", ".join(curie(str(p)) for p in lists[cls] if p != RDF.type)
+        rows[PROFILE.position].notes.insert(
             0,
             "counts within each list: the entities with the same "
             + (within or "kind")
-            + (" (and the same class)" if RDF.type in POSITION_LISTS[cls] else ""),
+            + (" (and the same class)" if RDF.type in lists[cls] else ""),
         )
     # properties the ontology gives this kind (rdfs:domain) that no shape constrains
     lineage = set(ontology.transitive_objects(cls, RDFS.subClassOf))
@@ -528,12 +533,13 @@ def skeleton(kind, slug, facts, rows, cls, prefixes, today: date | None = None) 
                 return Literal(str(node)).n3() + "^^" + term(node.datatype)
             return node.n3()
         text = str(node)
-        for prefix, ns in sorted(prefixes.items(), key=lambda item: -len(item[1])):
-            local = text[len(ns) :]
-            if text.startswith(ns) and local and re.fullmatch(r"[A-Za-z0-9_-]+", local):
-                used[prefix] = ns
-                return f"{prefix}:{local}"
-        return f"<{text}>"
+        longest_first = dict(sorted(prefixes.items(), key=lambda item: -len(item[1])))
+        short = prefixed_name(text, longest_first, LOCAL_NAME)
+        if short is None:
+            return f"<{text}>"
+        prefix = short.partition(":")[0]
+        used[prefix] = prefixes[prefix]
+        return short
 
     lines = [f"{term(URIRef(iri))} a {term(cls)}"]
     for path, row in sorted(rows.items(), key=lambda item: str(item[0])):
@@ -618,7 +624,7 @@ def new_entity(
     cls = URIRef(kind.cls)
     facts = _Facts(store, ontology)
     wanted = kind_name.casefold()
-    for short, _ in kind.subclasses:  # `lerld new project ...` writes `a ler:Project`
+    for short, _ in kind.subclasses:  # `lerld new project ...` writes the subclass, Project
         if short.split(":")[-1].casefold() == wanted:
             cls = URIRef(_expand(short, current.prefixes))
     rows, example_class = _example_rows(shapes, ontology, shape, URIRef(kind.cls))
@@ -659,7 +665,7 @@ def _with_prefixes(text: str, prefixes: dict[str, str]) -> str:
 def to_markdown(current: Guide) -> str:
     """The guide as a Markdown page (docs/editing.md)."""
     out = [
-        "# Editing the LER Ecosystem Map",
+        f"# Editing the {PROFILE.site_title}",
         "",
         "<!-- Generated by `lerld guide --out docs/editing.md` from shapes/ and ontology/:"
         " do not edit by hand. -->",

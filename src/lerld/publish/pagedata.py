@@ -3,145 +3,30 @@ view-models out (no Flask here; links come from an `href` function the caller gi
 
 Every page is built from a few CONSTRUCTs through the Store protocol: the things it is
 about, with the labels of whatever they link to. The layout of relations is data: which
-kind a thing is (KINDS), how a relation is titled in either direction and what its items
-are grouped by (RELATIONS), which facts a list item shows (FACTS).
+kind a thing is, how a relation is titled in either direction and what its items are
+grouped by, which facts a list item shows: the profile's tables (lerld.profile).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 from rdflib.term import Node
 
-from lerld.core.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER, SCHEMA
+from lerld.core.names import label_in
+from lerld.core.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, SCHEMA, curie, vocabulary_of
+from lerld.profile import PROFILE, Catalogue, Kind, Listing, PartsOf, Relation
 from lerld.publish import describe
-from lerld.publish.vocabdoc import Href, Ref, Row, curie, vocabulary_of
+from lerld.publish.vocabdoc import FieldRow, Href, Ref
 from lerld.stores import Store
 
-# --- data: kinds of things, relations, facts ------------------------------------------
+# --- kinds and the overview (the tables of kinds, relations and facts: the profile's) --
 
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of entity: the classes it covers, how it is named, and its schema.org type."""
-
-    key: str
-    types: tuple[URIRef, ...]
-    singular: str
-    plural: str
-    schema_type: str
-
-
-# In order of precedence: a thing that is an organization and a project is an organization.
-KINDS: tuple[Kind, ...] = (
-    Kind("stakeholder", (LER.StakeholderGroup,), "Stakeholder group", "Stakeholder groups", "DefinedTerm"),
-    Kind("stage", (LER.LifecycleStage,), "Lifecycle stage", "Lifecycle stages", "DefinedTerm"),
-    Kind("action-area", (LER.ActionArea,), "Action area", "Action areas", "DefinedTerm"),
-    Kind("work-stream", (LER.WorkStream,), "Work stream", "Roles and work streams", "Thing"),
-    Kind("recommendation", (LER.Recommendation,), "Recommendation", "Recommendations", "Thing"),
-    Kind("business-case", (LER.BusinessCase,), "Business case", "Business case", "Thing"),
-    Kind("social-case", (LER.SocialCase,), "Social case", "Social case", "Thing"),
-    Kind("quote", (LER.Quote,), "Quote", "Quotes", "Quotation"),
-    Kind("organization", (LER.Organization,), "Organization", "Organizations", "Organization"),
-    Kind("initiative", (LER.Initiative, LER.Project, LER.Programme, LER.Network, LER.StandardsEffort), "Initiative", "Initiatives", "Project"),
-    Kind("report", (LER.Report,), "Report", "Reports", "Report"),
-    Kind("topic", (LER.Topic,), "Topic", "Topics", "DefinedTerm"),
-    Kind("resource", (LER.Resource,), "Resource", "Resources", "CreativeWork"),
-    Kind("category", (LER.ResourceCategory,), "Resource category", "Resource categories", "DefinedTerm"),
-    Kind("glossary-term", (LER.GlossaryTerm,), "Glossary term", "Glossary terms", "DefinedTerm"),
-    Kind("sense", (LER.TermSense,), "Sense", "Senses", "DefinedTerm"),
-    Kind("guidance", (LER.Guidance,), "Guidance", "Guidance", "Article"),
-    Kind("standard", (LER.TechnicalStandard,), "Technical standard", "Technical standards", "CreativeWork"),
-    Kind("framework", (LER.TechnicalFramework,), "Technical framework", "Technical frameworks", "CreativeWork"),
-    Kind("principle", (LER.InteroperabilityPrinciple,), "Interoperability principle", "Interoperability principles", "Thing"),
-    Kind("advantage", (LER.Advantage,), "Advantage", "Advantages", "Thing"),
-    Kind("ler-role", (LER.LERRole,), "LER role", "LER roles", "DefinedTerm"),
-    Kind("scenario", (LER.Scenario,), "Scenario", "Scenarios", "HowTo"),
-    Kind("step", (LER.ScenarioStep,), "Scenario step", "Steps", "HowToStep"),
-    Kind("scheme", (SKOS.ConceptScheme,), "Concept scheme", "Concept schemes", "DefinedTermSet"),
-    Kind("record", (LER.LearningAndEmploymentRecord, LER.VerifiableLER), "LER", "LERs", "EducationalOccupationalCredential"),
-    Kind("achievement", (LER.Achievement,), "Achievement", "Achievements", "EducationalOccupationalCredential"),
-    Kind("competency", (LER.Competency,), "Competency", "Competencies", "DefinedTerm"),
-    Kind("competency-framework", (LER.CompetencyFramework,), "Competency framework", "Competency frameworks", "DefinedTermSet"),
-    Kind("endorsement", (LER.Endorsement,), "Endorsement", "Endorsements", "Thing"),
-)  # fmt: skip
-THING = Kind("thing", (), "Thing", "Things", "Thing")
-
-
-@dataclass(frozen=True)
-class Relation:
-    """How a page shows one predicate: its title as an outgoing link, its title as an
-    incoming link (None: titled by the kind of the linking things), and what the linking
-    things are grouped under (the first of these predicates each has)."""
-
-    outgoing: str
-    incoming: str | None = None
-    group_by: tuple[URIRef, ...] = ()
-
-
-RELATIONS: dict[URIRef, Relation] = {
-    # a group's work streams by stage, its recommendations by action area
-    LER.stakeholderGroup: Relation("Stakeholder group", None, (LER.stage, LER.actionArea)),
-    LER.stage: Relation("Lifecycle stage", None, (LER.stakeholderGroup,)),
-    LER.actionArea: Relation("Action area", None, (LER.stakeholderGroup,)),
-    LER.ledBy: Relation("Led by", "Leads"),
-    LER.partner: Relation("Partners", "Partner in"),
-    LER.funder: Relation("Funders", "Funds"),
-    LER.contributor: Relation("Contributors", "Contributes to"),
-    LER.hostedBy: Relation("Hosted by", "Hosts"),
-    LER.author: Relation("Authors", "Resources authored"),
-    LER.developedBy: Relation("Developed by", "Standards developed"),
-    LER.topic: Relation("Topics"),
-    LER.category: Relation("Category"),
-    LER.standard: Relation("Standards"),
-    LER.compatibleWith: Relation("Compatible with", "Standards compatible with it"),
-    LER.principleOf: Relation("Principle of"),
-    LER.advantageOf: Relation("Advantage of"),
-    LER.senseOf: Relation("Sense of"),
-    LER.stepOf: Relation("Step of"),
-    LER.lerRole: Relation("LER role", "Steps taken in this role"),
-    LER.guidanceOn: Relation("Explains", "Explained in"),
-    LER.issuedBy: Relation("Issued by", "Issued"),
-    LER.issued: Relation("Issued", "Issued by"),
-    LER.vocabulary: Relation("RDF vocabulary"),
-    # what credentials say (`lerld ingest`): achievements, skills, programmes, endorsements
-    LER.achievement: Relation("Achievements", "Attested by"),
-    LER.includesCredential: Relation("Includes credentials", "Included in"),
-    LER.alignedTo: Relation("Aligned to", "Achievements aligned to it"),
-    LER.framework: Relation("Framework", "Competencies"),
-    LER.parentOrganization: Relation("Parent organization", "Member organizations"),
-    LER.endorsedBy: Relation("Endorsed by", "Endorsements made"),
-    LER.endorsementOf: Relation("Endorses", "Endorsements"),
-    LER.isParentOf: Relation("Contains", "Contained in"),
-    LER.isChildOf: Relation("Contained in", "Contains"),
-    LER.isPartOf: Relation("Part of", "Parts"),
-    LER.isPeerOf: Relation("Peer of", "Peer of"),
-    LER.isRelatedTo: Relation("Related achievements", "Related achievements"),
-    LER.precedes: Relation("Precedes", "Preceded by"),
-    LER.exactMatchOf: Relation("Same as", "Same as"),
-    LER.replacedBy: Relation("Replaced by", "Replaces"),
-    LER.associatedAchievement: Relation("Associated achievements", "Associated achievements"),
-    SKOS.broader: Relation("Broader", "Narrower"),
-    SKOS.narrower: Relation("Narrower", "Broader"),
-    SKOS.related: Relation("Related"),
-    SKOS.inScheme: Relation("In scheme"),
-    SKOS.topConceptOf: Relation("Top concept of", "Top concepts"),
-    SKOS.closeMatch: Relation("Close match"),
-    SKOS.exactMatch: Relation("Exact match"),
-    SKOS.relatedMatch: Relation("Related match"),
-    DCTERMS.hasVersion: Relation("Versions", "Version of"),
-    DCTERMS.isVersionOf: Relation("Version of", "Versions"),
-    DCTERMS.replaces: Relation("Replaces", "Replaced by"),
-    DCTERMS.isReplacedBy: Relation("Replaced by", "Replaces"),
-    DCTERMS.references: Relation("References", "Referenced by"),
-    DCTERMS.source: Relation("Source"),
-    DCTERMS.license: Relation("Licence"),
-    SCHEMA.url: Relation("Website"),
-}
+THING = Kind("thing", (), "Thing", "Things", "Thing")  # of no kind the profile names
 # Shown in the overview of a page, not as relations.
 OVERVIEW_PREDICATES = frozenset(
     {
@@ -155,33 +40,17 @@ OVERVIEW_PREDICATES = frozenset(
         SCHEMA.version,
         DCTERMS.issued,
         DCTERMS.modified,
-        LER.position,
-        LER.text,
-        LER.attribution,
-        LER.detail,
+        PROFILE.position,
+        PROFILE.quote,
+        PROFILE.attribution,
+        PROFILE.details,
     }
-)
-# The facts a list item shows under its title, in order.
-FACTS: tuple[tuple[URIRef, str], ...] = (
-    (SKOS.altLabel, "Also"),
-    (LER.lerRole, "Role"),
-    (LER.author, "By"),
-    (LER.developedBy, "Developed by"),
-    (SCHEMA.version, "Version"),
-    (LER.compatibleWith, "Compatible with"),
-    (LER.stakeholderGroup, "Stakeholder group"),
-    (LER.topic, "Topics"),
-    (LER.standard, "Standard"),
-    (SKOS.closeMatch, "Aligned with"),
-    (SKOS.exactMatch, "Aligned with"),
-    (SKOS.related, "Related"),
-    (LER.attribution, "Attribution"),
 )
 
 
 def kind_of(types: Iterable[Node]) -> Kind:
     found = set(types)
-    return next((k for k in KINDS if found.intersection(k.types)), THING)
+    return next((k for k in PROFILE.kinds if found.intersection(k.types)), THING)
 
 
 # --- queries -------------------------------------------------------------------------
@@ -244,7 +113,7 @@ class Card:
     ref: Ref
     kind: Kind
     text: str = ""
-    facts: list[Row] = field(default_factory=list)
+    facts: list[FieldRow] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
     url: str | None = None
     parts: list[Card] = field(default_factory=list)
@@ -290,15 +159,14 @@ class Reader:
         return None
 
     def label(self, node: Node) -> str:
-        value = self.first(node, LABEL_PREDICATES)
-        return str(value) if value is not None else curie(str(node))
+        return label_in(self.graph, node) or curie(str(node))
 
     def text(self, node: Node) -> str:
-        value = self.first(node, (*DESCRIPTION_PREDICATES, LER.text))
+        value = self.first(node, (*DESCRIPTION_PREDICATES, PROFILE.quote))
         return str(value) if value is not None else ""
 
     def position(self, node: Node) -> int | None:
-        value = self.graph.value(node, LER.position)
+        value = self.graph.value(node, PROFILE.position)
         try:
             return int(value) if value is not None else None
         except ValueError:
@@ -337,12 +205,12 @@ class Reader:
         value = self.graph.value(node, DCTERMS.modified)
         return str(value) if value is not None else None
 
-    def facts(self, node: Node, hide: Sequence[URIRef] = ()) -> list[Row]:
+    def facts(self, node: Node, hide: Sequence[URIRef] = ()) -> list[FieldRow]:
         merged: dict[str, list[Ref]] = defaultdict(list)
-        for predicate, title in FACTS:
+        for predicate, title in PROFILE.facts:
             if predicate not in hide:
                 merged[title] += self.refs(self.graph.objects(node, predicate))
-        return [Row(title, values) for title, values in merged.items() if values]
+        return [FieldRow(title, values) for title, values in merged.items() if values]
 
     def card(self, node: Node, parts: Iterable[Node] = (), hide: Sequence[URIRef] = ()) -> Card:
         """A thing as a list item; `hide` the facts its heading already says."""
@@ -351,7 +219,7 @@ class Reader:
             kind=self.kind(node),
             text=self.text(node),
             facts=self.facts(node, hide),
-            details=self.texts(node, LER.detail),
+            details=self.texts(node, PROFILE.details),
             url=self.url(node),
             parts=[self.card(p) for p in self.ordered(parts)],
             position=self.position(node),
@@ -393,7 +261,7 @@ def outgoing_sections(reader: Reader, iri: URIRef) -> list[Section]:
             by_predicate[predicate].append(obj)
     sections = []
     for predicate, objects in by_predicate.items():
-        relation = RELATIONS.get(predicate)
+        relation = PROFILE.relations.get(predicate)
         title = relation.outgoing if relation else curie(str(predicate))
         cards = [Card(reader.ref(o), reader.kind(o)) for o in reader.ordered(objects)]
         key = f"out-{curie(str(predicate))}"
@@ -402,7 +270,7 @@ def outgoing_sections(reader: Reader, iri: URIRef) -> list[Section]:
 
 
 def relation_order(key: str) -> int:
-    names = [f"out-{curie(str(p))}" for p in RELATIONS]
+    names = [f"out-{curie(str(p))}" for p in PROFILE.relations]
     return names.index(key) if key in names else len(names)
 
 
@@ -412,16 +280,16 @@ def incoming_sections(
     totals: Mapping[tuple[URIRef, str], int],
 ) -> list[Section]:
     """The things that link here, by predicate and, unless the relation has its own title,
-    by the kind of the linking thing; grouped as RELATIONS says."""
+    by the kind of the linking thing; grouped as the profile's relations say."""
     buckets: dict[tuple[URIRef, Kind | None], list[Node]] = defaultdict(list)
     for subject, predicate in links:
-        relation = RELATIONS.get(predicate)
+        relation = PROFILE.relations.get(predicate)
         kind = None if relation and relation.incoming else reader.kind(subject)
         buckets[(predicate, kind)].append(subject)
     kinds_seen = [k for _, k in buckets]
     sections = []
     for (predicate, kind), subjects in buckets.items():
-        relation = RELATIONS.get(predicate, Relation(curie(str(predicate))))
+        relation = PROFILE.relations.get(predicate, Relation(curie(str(predicate))))
         if kind is None:
             key, title = f"in-{curie(str(predicate))}", relation.incoming or ""
         elif kinds_seen.count(kind) == 1:
@@ -438,7 +306,7 @@ def incoming_sections(
         )
         groups = grouped(reader, subjects, relation.group_by)
         sections.append(Section(key, title, groups, total=total))
-    precedence = [k.key for k in KINDS]
+    precedence = [k.key for k in PROFILE.kinds]
     return sorted(
         sections,
         key=lambda s: (
@@ -458,10 +326,10 @@ class EntityView:
     title: str
     types: list[Ref]
     text: str
-    overview: list[Row]
+    overview: list[FieldRow]
     sections: list[Section]
     notes: list[str]
-    statements: list[Row]
+    statements: list[FieldRow]
     modified: str | None
     quote: str = ""
     attribution: str = ""
@@ -473,25 +341,25 @@ class EntityView:
         return [s for s in self.sections if s.key not in keys]
 
 
-def overview_rows(reader: Reader, node: URIRef) -> list[Row]:
+def overview_rows(reader: Reader, node: URIRef) -> list[FieldRow]:
     rows = [
         ("Also known as", [Ref(t) for t in reader.texts(node, SKOS.altLabel)]),
         ("Examples", [Ref(t) for t in reader.texts(node, SKOS.example)]),
         ("Website", [Ref(str(u), reader.href(str(u)), str(u)) for u in sorted(reader.graph.objects(node, SCHEMA.url))]),
         ("Version", [Ref(t) for t in reader.texts(node, SCHEMA.version)]),
         ("Issued", [Ref(t) for t in reader.texts(node, DCTERMS.issued)]),
-        ("Details", [Ref(t) for t in reader.texts(node, LER.detail)]),
+        ("Details", [Ref(t) for t in reader.texts(node, PROFILE.details)]),
     ]  # fmt: skip
-    return [Row(title, values) for title, values in rows if values]
+    return [FieldRow(title, values) for title, values in rows if values]
 
 
-def statements(reader: Reader, node: URIRef) -> list[Row]:
+def statements(reader: Reader, node: URIRef) -> list[FieldRow]:
     """Every statement about the thing, by predicate: the page hides none of its data."""
     rows: dict[URIRef, list[Node]] = defaultdict(list)
     for predicate, obj in reader.graph.predicate_objects(node):
         rows[predicate].append(obj)
     return [
-        Row(curie(str(p)), [reader.ref(o) for o in sorted(rows[p])])
+        FieldRow(curie(str(p)), [reader.ref(o) for o in sorted(rows[p])])
         for p in sorted(rows, key=lambda p: curie(str(p)))
     ]
 
@@ -506,7 +374,7 @@ def entity_view(store: Store, iri: str, description: Graph, href: Href) -> Entit
     heads = {
         str(h)
         for s, p in links
-        for group_by in RELATIONS.get(p, Relation("")).group_by
+        for group_by in PROFILE.relations.get(p, Relation("")).group_by
         for h in graph.objects(s, group_by)
     }
     reader.graph += about(store, heads)
@@ -515,23 +383,18 @@ def entity_view(store: Store, iri: str, description: Graph, href: Href) -> Entit
         kind=reader.kind(node),
         title=reader.label(node),
         types=reader.refs(description.objects(node, RDF.type)),
-        text=reader.text(node) if (node, LER.text, None) not in graph else "",
+        text=reader.text(node) if (node, PROFILE.quote, None) not in graph else "",
         overview=overview_rows(reader, node),
         sections=outgoing_sections(reader, node) + incoming_sections(reader, links, totals),
         notes=reader.texts(node, SKOS.editorialNote),
         statements=statements(Reader(description, href), node),
         modified=reader.modified(node),
-        quote=str(graph.value(node, LER.text) or ""),
-        attribution=str(graph.value(node, LER.attribution) or ""),
+        quote=str(graph.value(node, PROFILE.quote) or ""),
+        attribution=str(graph.value(node, PROFILE.attribution) or ""),
     )
 
 
 # --- catalogue pages -----------------------------------------------------------------
-
-ID = "https://w3id.org/ler/id/"
-TECHNICAL_GUIDANCE = ID + "guidance/technical-guidance"
-LERS_EXPLAINED = ID + "guidance/lers-explained"
-IMAGINE_A_WORLD = ID + "guidance/imagine-a-world"
 
 
 @dataclass(frozen=True)
@@ -548,138 +411,45 @@ class CatalogueView:
         return next((s for s in self.sections if s.key == key), None)
 
 
-def kind(key: str) -> Kind:
-    return next(k for k in KINDS if k.key == key)
-
-
 def listing(reader: Reader, keys: Sequence[str], parts_by: URIRef | None = None) -> Section:
     """Every thing of these kinds, in order; with its parts (a term's senses) when asked."""
-    things = reader.ordered(n for key in keys for n in reader.of_kind(kind(key)))
+    things = reader.ordered(n for key in keys for n in reader.of_kind(PROFILE.kind(key)))
     cards = [reader.card(t, reader.parts(t, parts_by) if parts_by else ()) for t in things]
-    return Section(keys[0], kind(keys[0]).plural, [Group(None, "", cards)])
+    return Section(keys[0], PROFILE.kind(keys[0]).plural, [Group(None, "", cards)])
 
 
 def parts_section(reader: Reader, key: str, predicate: URIRef, title: str) -> Section:
     """Parts under the wholes they belong to (resources under their categories)."""
     groups = [
         Group(reader.ref(w), reader.text(w), reader.cards(reader.parts(w, predicate), [predicate]))
-        for w in reader.ordered(reader.of_kind(kind(key)))
+        for w in reader.ordered(reader.of_kind(PROFILE.kind(key)))
     ]
     return Section(f"{key}-parts", title, [g for g in groups if g.cards])
 
 
-@dataclass(frozen=True)
-class Catalogue:
-    """A page about every thing of some kinds (the glossary, the resources, ...): its data is
-    one CONSTRUCT (the things and the texts it quotes), its view is made from that graph."""
-
-    name: str
-    title: str
-    kinds: tuple[str, ...]
-    texts: tuple[str, ...]
-    sections: Callable[[Reader], list[Section]]
-    schema_type: str = "ItemList"
-
-    def graph(self, store: Store) -> Graph:
-        return of_kinds(store, [kind(k) for k in self.kinds]) + about(store, self.texts)
-
-    def view(self, graph: Graph, href: Href) -> CatalogueView:
-        """The first text introduces the page; the others are shown after its sections."""
-        reader = Reader(graph, href)
-        texts = [URIRef(t) for t in self.texts if (URIRef(t), None, None) in graph]
-        first, others = (texts[0], texts[1:]) if texts else (None, [])
-        return CatalogueView(
-            title=self.title,
-            intro=reader.text(first) if first is not None else "",
-            intro_ref=reader.ref(first) if first is not None else None,
-            sections=self.sections(reader),
-            extra=[Group(reader.ref(t), reader.text(t), []) for t in others],
-        )
+def section(reader: Reader, spec: Listing | PartsOf) -> Section:
+    """A catalogue section as the profile describes it."""
+    if isinstance(spec, PartsOf):
+        return parts_section(reader, spec.kind, spec.predicate, spec.title)
+    return listing(reader, spec.kinds, spec.parts_by)
 
 
-def scheme(slug: str) -> str:
-    return ID + "scheme/" + slug
+def catalogue_graph(store: Store, catalogue: Catalogue) -> Graph:
+    """A catalogue page's data: one CONSTRUCT of the things and the texts it quotes."""
+    kinds = [PROFILE.kind(k) for k in catalogue.kinds]
+    return of_kinds(store, kinds) + about(store, catalogue.texts)
 
 
-CATALOGUES: tuple[Catalogue, ...] = (
-    Catalogue(
-        "index",
-        "LER Ecosystem Map",
-        ("stakeholder", "stage", "action-area"),
-        (LERS_EXPLAINED, IMAGINE_A_WORLD),
-        lambda r: [listing(r, ["stakeholder"]), listing(r, ["stage"]), listing(r, ["action-area"])],
-        "WebSite",
-    ),
-    Catalogue(
-        "stakeholders",
-        "Stakeholder groups",
-        ("stakeholder",),
-        (scheme("stakeholder-groups"),),
-        lambda r: [listing(r, ["stakeholder"])],
-    ),
-    Catalogue(
-        "lers-explained",
-        "LERs explained",
-        ("scenario", "step", "ler-role"),
-        (LERS_EXPLAINED,),
-        lambda r: [
-            parts_section(r, "scenario", LER.stepOf, "How do we use LERs?"),
-            listing(r, ["ler-role"]),
-        ],
-    ),
-    Catalogue(
-        "technical-guidance",
-        "Technical guidance",
-        ("standard", "framework", "principle", "advantage"),
-        (TECHNICAL_GUIDANCE,),
-        lambda r: [
-            listing(r, ["standard"]),
-            parts_section(r, "standard", LER.advantageOf, "Advantages"),
-            parts_section(r, "framework", LER.principleOf, "Interoperability principles"),
-        ],
-    ),
-    Catalogue(
-        "glossary",
-        "Glossary",
-        ("glossary-term", "sense"),
-        (scheme("glossary"),),
-        lambda r: [listing(r, ["glossary-term"], LER.senseOf)],
-        "DefinedTermSet",
-    ),
-    Catalogue(
-        "resources",
-        "Resources",
-        ("category", "resource"),
-        (scheme("resource-categories"),),
-        lambda r: [parts_section(r, "category", LER.category, "Resources by category")],
-    ),
-    Catalogue(
-        "organizations",
-        "Organizations",
-        ("organization",),
-        (),
-        lambda r: [listing(r, ["organization"])],
-    ),
-    Catalogue(
-        "initiatives",
-        "Initiatives",
-        ("initiative", "report"),
-        (),
-        lambda r: [listing(r, ["initiative", "report"])],
-    ),
-    Catalogue(
-        "topics", "Topics", ("topic",), (scheme("topics"),), lambda r: [listing(r, ["topic"])]
-    ),
-    # what ingested credentials say (`lerld ingest`): empty until credentials are ingested
-    Catalogue(
-        "skills",
-        "Skills and achievements",
-        ("competency-framework", "competency", "achievement", "endorsement"),
-        (),
-        lambda r: [
-            parts_section(r, "competency-framework", LER.framework, "Competencies by framework"),
-            listing(r, ["achievement"]),
-            listing(r, ["endorsement"]),
-        ],
-    ),
-)
+def catalogue_view(catalogue: Catalogue, graph: Graph, href: Href) -> CatalogueView:
+    """The page made from that graph: the first text introduces the page; the others are
+    shown after its sections."""
+    reader = Reader(graph, href)
+    texts = [URIRef(t) for t in catalogue.texts if (URIRef(t), None, None) in graph]
+    first, others = (texts[0], texts[1:]) if texts else (None, [])
+    return CatalogueView(
+        title=catalogue.title,
+        intro=reader.text(first) if first is not None else "",
+        intro_ref=reader.ref(first) if first is not None else None,
+        sections=[section(reader, spec) for spec in catalogue.sections],
+        extra=[Group(reader.ref(t), reader.text(t), []) for t in others],
+    )

@@ -1,12 +1,14 @@
-"""RDF graphs as bytes in each format of the format table (HTML is the web layer's)."""
+"""RDF graphs as bytes in each format of the format table (HTML is the web layer's), and
+nodes of plain JSON-LD (explicit values, the context's prefixes only) for the documents
+that list many things: the collection's members and the JSON-LD dump."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from rdflib import BNode, Graph
+from rdflib import RDF, XSD, BNode, Graph, Literal
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import split_uri
 
@@ -72,3 +74,46 @@ def _rdfxml(graph: Graph) -> bytes:
         blocks[-1].append(line)
     body = lines[:first] + [line for block in sorted(blocks) for line in block] + lines[last:]
     return "".join(body).encode("utf-8")
+
+
+# --- JSON-LD nodes ---------------------------------------------------------------------
+
+
+def node_object(subject, pairs: Iterable[tuple], context: Mapping[str, Any]) -> dict:
+    """A node of JSON-LD that uses the context's prefixes only (no term coercion), so that
+    it reads the same under any context that defines them: every value is explicit."""
+    node: dict[str, Any] = {"@id": _node_id(subject)}
+    ordered = sorted(pairs, key=lambda pair: (pair[0].n3(), pair[1].n3()))
+    types = [_compact(str(o), context) for p, o in ordered if p == RDF.type]
+    if types:
+        node["@type"] = types
+    for predicate, value in ordered:
+        if predicate != RDF.type:
+            node.setdefault(_compact(str(predicate), context), []).append(
+                _literal(value) if isinstance(value, Literal) else {"@id": _node_id(value)}
+            )
+    return node
+
+
+def _compact(iri: str, context: Mapping[str, Any]) -> str:
+    for prefix, namespace in context.get("@context", {}).items():
+        if (
+            isinstance(namespace, str)
+            and namespace.endswith(("#", "/"))
+            and iri.startswith(namespace)
+            and iri != namespace
+        ):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def _literal(value: Literal) -> dict:
+    if value.language:
+        return {"@value": str(value), "@language": value.language}
+    if value.datatype and value.datatype != XSD.string:
+        return {"@value": str(value), "@type": str(value.datatype)}
+    return {"@value": str(value)}
+
+
+def _node_id(node) -> str:
+    return node.n3() if isinstance(node, BNode) else str(node)

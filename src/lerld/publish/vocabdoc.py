@@ -13,59 +13,31 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from lerld.core.names import best_labels, label_in
 from lerld.core.terms import (
     DESCRIPTION_PREDICATES,
     LABEL_PREDICATES,
     LER,
-    SCHEMA,
     SH,
+    VANN,
+    VOCABULARIES,
     VOCABULARY_IRI,
+    Vocabulary,
+    curie,
+    vocabulary_of,
 )
+from lerld.profile import PROFILE
 from lerld.stores import Store
-
-VANN = Namespace("http://purl.org/vocab/vann/")
 
 Href = Callable[[str], "str | None"]
 
 
-@dataclass(frozen=True)
-class Vocabulary:
-    """A vocabulary lerld's terms align with or use: its prefix, namespace and name."""
-
-    prefix: str
-    namespace: str
-    name: str
-
-
-# Data, not code: the vocabularies alignments are grouped by, in the order they are listed.
-VOCABULARIES: tuple[Vocabulary, ...] = (
-    Vocabulary("ler", str(LER), "LER Ecosystem Vocabulary"),
-    Vocabulary("ob", "https://purl.imsglobal.org/spec/vc/ob/vocab.html#", "Open Badges 3.0"),
-    Vocabulary("clr", "https://purl.imsglobal.org/spec/vc/clr/vocab.html#", "CLR 2.0"),
-    Vocabulary("cred", "https://www.w3.org/2018/credentials#", "W3C Verifiable Credentials"),
-    Vocabulary("schema", str(SCHEMA), "schema.org"),
-    Vocabulary("ceterms", "https://purl.org/ctdl/terms/", "CTDL"),
-    Vocabulary("w3corg", "http://www.w3.org/ns/org#", "W3C Organization Ontology"),
-    Vocabulary("foaf", "http://xmlns.com/foaf/0.1/", "FOAF"),
-    Vocabulary("prov", "http://www.w3.org/ns/prov#", "PROV-O"),
-    Vocabulary("dcat", "http://www.w3.org/ns/dcat#", "DCAT"),
-    Vocabulary("void", "http://rdfs.org/ns/void#", "VoID"),
-    Vocabulary("skos", str(SKOS), "SKOS"),
-    Vocabulary("dcterms", str(DCTERMS), "DCMI Metadata Terms"),
-    Vocabulary("vann", str(VANN), "VANN"),
-    Vocabulary("owl", str(OWL), "OWL"),
-    Vocabulary("rdfs", str(RDFS), "RDF Schema"),
-    Vocabulary("rdf", str(RDF), "RDF"),
-    Vocabulary("xsd", str(XSD), "XML Schema datatypes"),
-    Vocabulary("sh", str(SH), "SHACL"),
-)
-
-SHAPES_NS = "https://w3id.org/ler/shapes#"
+SHAPES_NS = str(PROFILE.shapes.namespace)
 EXAMPLES_PER_TERM = 3
 
 
@@ -80,7 +52,7 @@ class Ref:
 
 
 @dataclass(frozen=True)
-class Row:
+class FieldRow:
     """A labelled list of values (one line of a definition list)."""
 
     label: str
@@ -103,7 +75,7 @@ class TermDoc:
     label: str
     kind: str
     definition: str
-    rows: list[Row]
+    rows: list[FieldRow]
     examples: list[Example]
     deprecated: bool = False
     # what happened to the term, release by release ("introduced in 1.0.0")
@@ -117,8 +89,8 @@ class VocabularyDoc:
     description: str
     version: str
     version_iri: str
-    metadata: list[Row]
-    modules: list[Row]
+    metadata: list[FieldRow]
+    modules: list[FieldRow]
     classes: list[TermDoc]
     properties: list[TermDoc]
     namespaces: list[Vocabulary]
@@ -137,18 +109,6 @@ class Examples:
 # --- names ---------------------------------------------------------------------------
 
 
-def vocabulary_of(iri: str) -> Vocabulary | None:
-    return next((v for v in VOCABULARIES if iri.startswith(v.namespace)), None)
-
-
-def curie(iri: str) -> str:
-    """A prefixed name for an IRI of a known vocabulary, else the IRI itself."""
-    vocabulary = vocabulary_of(iri)
-    if vocabulary and iri != vocabulary.namespace:
-        return f"{vocabulary.prefix}:{iri[len(vocabulary.namespace) :]}"
-    return iri
-
-
 def first_text(graph: Graph, node: Node, predicates: Iterable[URIRef]) -> str | None:
     for predicate in predicates:
         value = graph.value(node, predicate)
@@ -165,7 +125,7 @@ def term_ref(graph: Graph, node: Node, href: Href, labels: Mapping[str, str] | N
     """A link to a vocabulary term or any other thing, noted with its vocabulary."""
     iri = str(node)
     vocabulary = vocabulary_of(iri)
-    label = first_text(graph, node, LABEL_PREDICATES) or (labels or {}).get(iri) or curie(iri)
+    label = label_in(graph, node) or (labels or {}).get(iri) or curie(iri)
     note = curie(iri) if is_ler_term(iri) else (vocabulary.name if vocabulary else None)
     return Ref(label, href(iri), iri, note)
 
@@ -285,12 +245,12 @@ def alignment_rows(graph: Graph, term: URIRef, href: Href) -> list[Ref]:
     return sorted(found, key=lambda r: (r.note or "", r.label, r.iri or ""))
 
 
-def row(label: str, values: list[Ref]) -> list[Row]:
+def row(label: str, values: list[Ref]) -> list[FieldRow]:
     """A row, or nothing when it has no values."""
-    return [Row(label, values)] if values else []
+    return [FieldRow(label, values)] if values else []
 
 
-def replaced_by(graph: Graph, term: URIRef, href: Href) -> list[Row]:
+def replaced_by(graph: Graph, term: URIRef, href: Href) -> list[FieldRow]:
     """A deprecated term's replacement (dcterms:isReplacedBy) and why (skos:changeNote)."""
     notes = [
         literal_ref(n) for p in (SKOS.changeNote, SKOS.historyNote) for n in graph.objects(term, p)
@@ -370,13 +330,13 @@ def value_ref(node: Node, examples: Examples, href: Href) -> Ref:
     return Ref(examples.labels.get(iri, curie(iri)), href(iri), iri)
 
 
-def term_doc(graph: Graph, term: URIRef, kind: str, rows: list[Row], examples) -> TermDoc:
+def term_doc(graph: Graph, term: URIRef, kind: str, rows: list[FieldRow], examples) -> TermDoc:
     iri = str(term)
     return TermDoc(
         id=iri[len(str(LER)) :],
         iri=iri,
         curie=curie(iri),
-        label=first_text(graph, term, LABEL_PREDICATES) or curie(iri),
+        label=label_in(graph, term) or curie(iri),
         kind=kind,
         definition=first_text(graph, term, DESCRIPTION_PREDICATES) or "",
         rows=rows,
@@ -387,7 +347,7 @@ def term_doc(graph: Graph, term: URIRef, kind: str, rows: list[Row], examples) -
 
 def ontology_rows(
     graph: Graph, subject: URIRef, href: Href, labels: Mapping[str, str]
-) -> list[Row]:
+) -> list[FieldRow]:
     rows = []
     for predicate, label in ONTOLOGY_ROWS:
         values = [
@@ -418,7 +378,7 @@ def vocabulary_view(
     ontology = VOCABULARY_IRI
     href = on_this_page(href)
     modules = [
-        Row(
+        FieldRow(
             first_text(graph, m, (DCTERMS.title, RDFS.label)) or str(m),
             [Ref(first_text(graph, m, (DCTERMS.description, RDFS.comment)) or "", None, str(m))],
         )
@@ -477,7 +437,7 @@ def find_examples(store: Store, graph: Graph, limit: int = EXAMPLES_PER_TERM) ->
 
 
 def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
-    """The preferred label of each IRI that has one (skos:prefLabel, rdfs:label, dcterms:title)."""
+    """The best label of each IRI that has one (lerld.core.names ranks them)."""
     iris = sorted({i for i in iris if i.startswith(("http://", "https://"))})
     if not iris:
         return {}
@@ -487,12 +447,7 @@ def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
         f"SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {predicates} }} "
         "?s ?p ?label }"
     )
-    rank = {str(p): i for i, p in enumerate(LABEL_PREDICATES)}
-    best: dict[str, tuple[int, str]] = {}
-    for r in rows:
-        key, candidate = str(r["s"]), (rank[str(r["p"])], str(r["label"]))
-        best[key] = min(best.get(key, candidate), candidate)
-    return {iri: label for iri, (_, label) in best.items()}
+    return best_labels(rows)
 
 
 # --- the shapes ------------------------------------------------------------------------
@@ -504,7 +459,7 @@ class PropertyConstraint:
 
     path: Ref
     name: str
-    constraints: list[Row]
+    constraints: list[FieldRow]
     message: str
     severity: str
     id: str | None = None
@@ -517,7 +472,7 @@ class ShapeDoc:
     iri: str
     label: str
     targets: list[Ref]
-    constraints: list[Row]
+    constraints: list[FieldRow]
     message: str
     severity: str
     properties: list[PropertyConstraint]
@@ -556,7 +511,7 @@ SHACL_PARAMETERS: tuple[tuple[URIRef, str], ...] = (
     (SH["not"], "not"),
     (SH.sparql, "SPARQL constraint"),
 )
-SHAPES_IRI = URIRef("https://w3id.org/ler/shapes")
+SHAPES_IRI = PROFILE.shapes.iri
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 LIST_PARAMETERS = (SH["in"], SH.languageIn, SH["or"], SH.xone, SH["and"])
 
@@ -581,7 +536,9 @@ def shacl_value(graph: Graph, node: Node, href: Href) -> Ref:
 
 
 def curie_shape(iri: str) -> str:
-    return "lersh:" + iri[len(SHAPES_NS) :] if iri.startswith(SHAPES_NS) else curie(iri)
+    if iri.startswith(SHAPES_NS):
+        return f"{PROFILE.shapes.prefix}:{iri[len(SHAPES_NS) :]}"
+    return curie(iri)
 
 
 def path_ref(graph: Graph, path: Node, href: Href) -> Ref:
@@ -601,13 +558,13 @@ def path_ref(graph: Graph, path: Node, href: Href) -> Ref:
     return Ref("(a complex path)")
 
 
-def shape_constraints(graph: Graph, shape: Node, href: Href) -> list[Row]:
+def shape_constraints(graph: Graph, shape: Node, href: Href) -> list[FieldRow]:
     rows = []
     for parameter, label in SHACL_PARAMETERS:
         found = []
         for value in graph.objects(shape, parameter):
             members = Collection(graph, value) if parameter in LIST_PARAMETERS else [value]
-            found.append((value, Row(label, [shacl_value(graph, m, href) for m in members])))
+            found.append((value, FieldRow(label, [shacl_value(graph, m, href) for m in members])))
         # blank nodes (two sh:sparql constraints) by what they say: their ids differ from
         # store to store
         found.sort(key=lambda f: (1, repr(f[1])) if isinstance(f[0], BNode) else (0, f[0]))

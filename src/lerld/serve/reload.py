@@ -8,7 +8,7 @@ ontology/, shapes/ and data/ and of the JSON-LD context; on a remote store, the 
 its manifest); SIGHUP asks it to look at once. The master reads, validates and loads the new
 version into a new store while the workers go on answering with the old one. If it does not
 parse or does not validate, the report is logged and nothing else happens: the last good
-version stays. If it is good, ReloadingServer.switch publishes it:
+version stays. If it is good, lerld.serve.runtime.ReloadingServer.switch publishes it:
 
 1. it becomes the app's current snapshot, and its query processes are forked;
 2. a new set of web workers is forked, holding it; they hold their requests until it is
@@ -38,11 +38,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Hashable
-from pathlib import Path
 
-from granian import Granian
-
-from lerld import web
 from lerld.core.errors import InvalidData, LerldError
 from lerld.core.settings import Settings
 from lerld.project.published import RECORD
@@ -54,11 +50,6 @@ from lerld.stores.backends import open_store
 # they are read (an editor or `git checkout` writing several files).
 POLL_SECONDS = 1.0
 SETTLE_SECONDS = 0.3
-# How long a switch waits for the new workers to listen, and for the old ones to stop.
-LISTEN_TIMEOUT = 60.0
-STOP_TIMEOUT = 10.0
-# How often the watchdog looks at the query processes' supervisor.
-WATCHDOG_SECONDS = 1.0
 
 
 def load_snapshot(settings: Settings) -> Snapshot:
@@ -74,10 +65,13 @@ def fingerprint(settings: Settings) -> Hashable:
     publishes (None while it cannot be read), or the stat of every source file and of the
     record of published IRIs."""
     if settings.endpoint:
+        store = open_store(settings)
         try:
-            return open_store(settings).manifest().version
+            return store.manifest().version
         except LerldError:
             return None
+        finally:
+            store.close()
     entries = []
     for name in (*ROLES, CONTEXT_FILE, RECORD):
         top = settings.root / name
@@ -170,122 +164,3 @@ class Reloader:
             f"({snapshot.report.triples} triples)"
         )
         return True
-
-
-def listening(pid: int, port: int) -> bool:
-    """Whether process pid holds a socket listening on this TCP port (Linux /proc)."""
-    inodes = set()
-    for table in ("tcp", "tcp6"):
-        try:
-            lines = Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                inodes.add(fields[9])
-    try:
-        descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
-    except OSError:
-        return False
-    for fd in descriptors:
-        try:
-            target = fd.readlink().name
-        except OSError:
-            continue
-        if target.startswith("socket:[") and target[8:-1] in inodes:
-            return True
-    return False
-
-
-def _wait_for(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
-
-
-class ReloadingServer(Granian):
-    """Granian, whose SIGHUP (and --reload) publishes a new snapshot of the app as the module
-    docstring says, where Granian's own would only fork the workers again."""
-
-    def __init__(
-        self, app: Callable, reloader: Callable[[Callable[[Snapshot], bool]], Reloader], **options
-    ) -> None:
-        """app is the WSGI application create_app made; reloader(switch) makes the Reloader
-        that calls switch(snapshot)."""
-        super().__init__("lerld", **options)
-        self.app = app
-        self.reloader = reloader(self.switch)
-        self._previous: Snapshot | None = None
-        self._published = False
-        self._switched = threading.Event()
-
-    def startup(self, spawn_target, target_loader) -> None:
-        super().startup(spawn_target, target_loader)
-        self.reloader.start()
-        threading.Thread(target=self._watchdog, name="lerld-watchdog", daemon=True).start()
-
-    def _watchdog(self) -> None:
-        while True:
-            time.sleep(WATCHDOG_SECONDS)
-            if web.revive(self.app):
-                self.reloader.report("lerld: the query processes had stopped: started again")
-
-    def signal_handler_reload(self, *args, **kwargs) -> None:
-        self.reloader.request()
-
-    def switch(self, snapshot: Snapshot) -> bool:
-        """Publish a snapshot (from the reloader's thread): step 1 here, 2-5 in Granian's
-        main loop, which owns the workers. Returns when it is done: whether the new workers
-        came up (if not, the old ones go on, with the old snapshot)."""
-        self._previous = web.stage(self.app, snapshot)
-        self._switched.clear()
-        self.reload_signal = True
-        self.main_loop_interrupt.set()
-        self._switched.wait()
-        return self._published
-
-    def _reload(self, spawn_target, target_loader) -> None:
-        self.reload_signal = False
-        self.main_loop_interrupt.clear()
-        self._published = False
-        try:
-            self._published = self._replace_workers(spawn_target, target_loader)
-        finally:
-            self._switched.set()
-
-    def _replace_workers(self, spawn_target, target_loader) -> bool:
-        old = list(self.wrks)
-        new = [
-            self._spawn_worker(idx=idx, target=spawn_target, callback_loader=target_loader)
-            for idx in range(self.workers)
-        ]
-        for worker in new:
-            worker.start()
-        port = self.bind_port
-        if not _wait_for(lambda: all(listening(w.inner.pid, port) for w in new), LISTEN_TIMEOUT):
-            self._stop(new)
-            web.retire(web.stage(self.app, self._previous))
-            web.publish(self.app)
-            return False
-        self.wrks[:] = new
-        for worker in old:
-            worker.terminate()
-        _wait_for(lambda: not any(listening(w.inner.pid, port) for w in old), STOP_TIMEOUT)
-        web.publish(self.app)
-        self._stop(old)
-        web.retire(self._previous)
-        return True
-
-    def _stop(self, workers: list) -> None:
-        """Stop workers gracefully (they finish their requests), or kill them in the end."""
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.join(self.workers_kill_timeout)
-            if worker.is_alive():
-                worker.kill()
-                worker.join()

@@ -10,6 +10,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from lerld.core.formats import RDF_FORMATS, RESULTS_FORMATS
 from lerld.core.settings import Settings
+from lerld.profile import PROFILE
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
@@ -48,7 +49,7 @@ def service_description(endpoint: str, settings: Settings, graphs: Sequence[str]
     service = URIRef(endpoint)
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, service))
-    graph.add((service, DCTERMS.title, Literal("LER Ecosystem Map SPARQL endpoint", lang="en")))
+    graph.add((service, DCTERMS.title, Literal(PROFILE.endpoint_title, lang="en")))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     for fmt in RESULTS_FORMATS + RDF_FORMATS:
         graph.add((service, SD.resultFormat, URIRef(fmt.iri)))
@@ -66,7 +67,7 @@ def service_description(endpoint: str, settings: Settings, graphs: Sequence[str]
         (
             default,
             RDFS.comment,
-            Literal("The union of the named graphs: the whole LER graph.", lang="en"),
+            Literal(f"The union of the named graphs: the whole {PROFILE.graph_title}.", lang="en"),
         )
     )
     for name in graphs:

@@ -253,6 +253,7 @@ class OxigraphStore:
         if self._directory is None:
             return self
         view = OxigraphStore.__new__(OxigraphStore)
+        view.capabilities = self.capabilities
         view._root, view._lock, view._retired = None, threading.Lock(), None
         view._store, view._directory = ox.Store.read_only(str(self._directory)), None
         return view

@@ -19,7 +19,6 @@ graphs into place and rewrites the manifest.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
 import threading
 import uuid
@@ -42,6 +41,7 @@ from lerld.core.errors import (
 )
 from lerld.core.formats import NTRIPLES, SPARQL_JSON, Format
 from lerld.core.terms import PREFIXES
+from lerld.core.versions import content_version
 from lerld.stores import PUBLISHED, Capabilities, Dataset, GraphData, Row
 from lerld.stores.oxigraph import query_form
 from lerld.stores.results import (
@@ -454,10 +454,7 @@ class RemoteStore:
 
     @staticmethod
     def _version(graphs: Sequence[GraphData]) -> str:
-        digest = hashlib.sha256()
-        for g in sorted(graphs, key=lambda g: g.name):
-            digest.update(g.name.encode() + b"\0" + g.data + b"\0")
-        return digest.hexdigest()[:20]
+        return content_version((g.name, g.data) for g in sorted(graphs, key=lambda g: g.name))
 
     def _discard(self, names: Sequence[str]) -> None:
         """Drop staging graphs, as far as the server lets us (the next load retries)."""

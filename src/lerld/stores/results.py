@@ -39,7 +39,7 @@ class Term(NamedTuple):
     datatype: str | None = None
 
 
-Row = tuple[Term | None, ...]
+ResultRow = tuple[Term | None, ...]
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def first_solutions(body: bytes, limit: int) -> tuple[bytes, bool]:
     return compact_json(document), True
 
 
-def write_bindings(fmt: Format, variables: Sequence[str], rows: Iterable[Row]) -> bytes:
+def write_bindings(fmt: Format, variables: Sequence[str], rows: Iterable[ResultRow]) -> bytes:
     """Solutions in one of the SPARQL results formats."""
     if fmt == SPARQL_JSON:
         bindings = [
@@ -248,7 +248,7 @@ def _read_term(data: dict) -> Term:
     return Term(kind, data["value"])
 
 
-def read_json(body: bytes) -> tuple[list[str], list[Row]] | bool:
+def read_json(body: bytes) -> tuple[list[str], list[ResultRow]] | bool:
     """SPARQL JSON results: (variables, rows) for solutions, a bool for an ASK answer.
     Raises ValueError for anything else."""
     try:
@@ -274,7 +274,7 @@ def _table_text(term: Term | None) -> str:
     return " ".join(text.split())
 
 
-def table(variables: Sequence[str], rows: Sequence[Row], width: int = 60) -> str:
+def table(variables: Sequence[str], rows: Sequence[ResultRow], width: int = 60) -> str:
     """Solutions as a plain-text table for people: IRIs shortened, cells cut at `width`."""
     cells = [[_table_text(t) for t in row] for row in rows]
     cells = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in cells]

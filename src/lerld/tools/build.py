@@ -33,6 +33,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lerld.core.errors import LerldError
 from lerld.core.formats import DOCUMENT_FORMATS, SITE_FORMATS, Format, alternate_relation
+from lerld.core.terms import DEFAULT_BASE_URI
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -379,9 +380,11 @@ def build(app: Flask, out: Path) -> Site:
 # The vocabulary's negotiated paths: ns, a version (ns/1.0.0), a module or page of either
 # (ns/alignment, ns/1.0.0/alignment, ns/changes); not a file (ns/context.jsonld).
 VOCABULARY_PATHS = r"ns(/[0-9]+(\.[0-9]+)*)?(/[a-z][a-z0-9-]*)?"
+# The default base URI's directory on w3id.org.
+W3ID_PATH = urlsplit(DEFAULT_BASE_URI).path
 
 
-def w3id_rules(host: str, path: str = "/ler/") -> str:
+def w3id_rules(host: str, path: str = W3ID_PATH) -> str:
     """The .htaccess of the base URI's directory in the perma-id/w3id.org repository
     (`lerld w3id`): w3id.org redirects, the deployed host (`host`, ending with '/') answers.
 

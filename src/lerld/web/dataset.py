@@ -13,24 +13,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, g, request
 
 from lerld.core.formats import DUMP_FORMATS, SITEMAP, TEXT, by_extension
-from lerld.publish import dataset
+from lerld.publish import collection as entities
+from lerld.publish import dumps, index
+from lerld.publish.sitemap import sitemap_files
+from lerld.publish.void import VOID_PATH, dataset_iri
 from lerld.web import pages
-from lerld.web.http import (
-    Representation,
-    cached,
-    cached_value,
-    choose_format,
-    context_url,
-    graph_document,
-    respond,
-)
-from lerld.web.linkeddata import base_uri, named_format, tombstones
+from lerld.web.http import cached, choose_format, graph_document, respond
+from lerld.web.links import base_uri, context_url, named_format
+from lerld.web.representation import Representation
+from lerld.web.state import entity_index, state, tombstones, void_graph
 
 blueprint = Blueprint("dataset", __name__)
-
-
-def index() -> tuple[dataset.Entry, ...]:
-    return cached_value("entity-index", lambda: dataset.entity_index(g.snapshot.store, base_uri()))
 
 
 def removals() -> list:
@@ -38,26 +31,12 @@ def removals() -> list:
     return list(tombstones().values())
 
 
-def void_graph():
-    return cached_value(
-        "void",
-        lambda: dataset.void_graph(
-            g.snapshot.store, base_uri(), index(), g.snapshot.modified.date()
-        ),
-    )
-
-
-def schema_org_dataset() -> dict:
-    """The schema.org Dataset description of the published graph, for the home page."""
-    return dataset.schema_org_dataset(void_graph(), base_uri())
-
-
 @blueprint.get("/.well-known/void")
 @blueprint.get("/.well-known/void.<extension>")
 def void(extension: str | None = None) -> Response:
     explicit = named_format("void", extension)
-    path = "/" + dataset.VOID_PATH
-    iri = str(dataset.dataset_iri(base_uri()))
+    path = "/" + VOID_PATH
+    iri = str(dataset_iri(base_uri()))
     return graph_document(path, explicit, void_graph, lambda graph: pages.entity_page(iri, graph))
 
 
@@ -68,8 +47,8 @@ def dump(extension: str) -> Response:
         abort(404, description=f"There is no dump /dump.{extension}.")
 
     def render() -> Representation:
-        graph = cached_value("published-graph", lambda: dataset.published_graph(g.snapshot.store))
-        return Representation(dataset.dump(graph, fmt, g.snapshot.context, context_url()), fmt)
+        graph = state().published_graph.get(lambda: dumps.published_graph(g.snapshot.store))
+        return Representation(dumps.dump(graph, fmt, g.snapshot.context, context_url()), fmt)
 
     response = respond(
         cached(("/dump", fmt.key), render),
@@ -86,18 +65,18 @@ def collection(page: int, extension: str | None = None) -> Response:
     """A page of the collection, in the format of its extension or by negotiation (JSON-LD
     first: the collection began as JSON-LD)."""
     fmt = choose_format(
-        by_extension(extension, dataset.COLLECTION_FORMATS) if extension else None,
-        dataset.COLLECTION_FORMATS,
+        by_extension(extension, entities.COLLECTION_FORMATS) if extension else None,
+        entities.COLLECTION_FORMATS,
     )
     if extension and fmt.extension != extension:
         abort(404)
     try:
-        filters = dataset.Filters.parse(request.args.get("type"), request.args.get("since"))
-    except dataset.BadFilter as e:
+        filters = entities.Filters.parse(request.args.get("type"), request.args.get("since"))
+    except entities.BadFilter as e:
         abort(400, description=str(e))
-    below = cached_value("subclasses", lambda: dataset.subclasses(g.snapshot.store))
-    entries = filters.select(index(), below)
-    document = dataset.collection_page(
+    below = state().subclasses.get(lambda: index.subclasses(g.snapshot.store))
+    entries = filters.select(entity_index(), below)
+    document = entities.collection_page(
         entries,
         page,
         filters,
@@ -108,13 +87,13 @@ def collection(page: int, extension: str | None = None) -> Response:
         filters.removals(removals(), below),
     )
     if document is None:
-        abort(404, description=f"The collection has {dataset.page_count(len(entries))} page(s).")
-    body = dataset.collection_document(document, fmt, g.snapshot.context, context_url())
+        abort(404, description=f"The collection has {entities.page_count(len(entries))} page(s).")
+    body = entities.collection_document(document, fmt, g.snapshot.context, context_url())
     path = f"/entities/{page}" if page > 1 else "/entities"
     return respond(
         Representation(body, fmt),
         path,
-        formats=dataset.COLLECTION_FORMATS,
+        formats=entities.COLLECTION_FORMATS,
         negotiated=extension is None,
         context_url=context_url(),
         query=filters.query(),
@@ -136,8 +115,8 @@ def collection_page(page: int, extension: str | None = None) -> Response:
 
 
 def sitemaps() -> dict[str, bytes]:
-    return cached_value(
-        "sitemaps", lambda: dataset.sitemap_files(index(), base_uri(), removals=removals())
+    return state().sitemaps.get(
+        lambda: sitemap_files(entity_index(), base_uri(), removals=removals())
     )
 
 

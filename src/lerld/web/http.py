@@ -3,12 +3,10 @@ requests, CORS and security headers, and the error responses (404, 406, 405, 503
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, render_template, request
 from rdflib import Graph
@@ -35,8 +33,10 @@ from lerld.core.formats import (
     jsonld_form,
     negotiate,
 )
-from lerld.core.jsonld import CONTEXT_PATH
 from lerld.publish import representations
+from lerld.web.links import context_url
+from lerld.web.representation import Representation
+from lerld.web.state import state
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -67,43 +67,9 @@ class NoAcceptableFormat(NotAcceptable):
         self.formats = tuple(formats)
 
 
-@dataclass(frozen=True)
-class Representation:
-    """A rendered document in one format, with its strong validator."""
-
-    body: bytes
-    fmt: Format
-    # The JSON-LD profile of a form other than the default (compacted), for Content-Type.
-    profile: str | None = None
-
-    @property
-    def content_type(self) -> str:
-        if self.profile is None:
-            return self.fmt.content_type
-        return f'{self.fmt.media_type}; profile="{self.profile}"; charset={self.fmt.charset}'
-
-    @property
-    def etag(self) -> str:
-        # the same bytes in another form's Content-Type are another representation
-        label = self.profile.encode() if self.profile else b""
-        return hashlib.sha256(self.body + label).hexdigest()[:32]
-
-
 def cached(key: tuple, render: Callable[[], Representation]) -> Representation:
-    """A representation computed once per snapshot: snapshots are immutable."""
-    cache = g.snapshot.cache
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = render()
-    return found
-
-
-def cached_value(key: str, compute: Callable):
-    """A plain value computed once per snapshot."""
-    cache = g.snapshot.cache
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+    """A representation rendered once per snapshot: snapshots are immutable."""
+    return state().documents.get(key, render)
 
 
 def choose_format(explicit: Format | None, formats: Sequence[Format] = DOCUMENT_FORMATS) -> Format:
@@ -174,12 +140,6 @@ def respond(
     return response.make_conditional(request)
 
 
-def context_url() -> str:
-    """The URL of lerld's JSON-LD context: under the base URI, or under the public URL of a
-    deployment that is not at its base URI (so that it resolves from the serving host)."""
-    return current_app.config["LERLD_SETTINGS"].served_base + CONTEXT_PATH
-
-
 def graph_document(
     path: str,
     explicit: Format | None,
@@ -220,10 +180,14 @@ def wants_html() -> bool:
 
 
 def error_response(
-    status: int, title: str, message: str, extra_headers: dict | None = None
+    status: int,
+    title: str,
+    message: str,
+    extra_headers: dict | None = None,
+    page_for_browsers: bool = True,
 ) -> Response:
     """HTML for browsers, a short plain-text message for everyone else."""
-    if wants_html():
+    if page_for_browsers and wants_html():
         body = render_template("error.html", status=status, title=title, message=message)
         response = Response(body, status=status, content_type=HTML.content_type)
     else:
@@ -259,15 +223,26 @@ def status_of(error: LerldError) -> int:
     return next((code for kind, code in STATUS_OF.items() if isinstance(error, kind)), 500)
 
 
-def not_acceptable(formats: Sequence[Format] = DOCUMENT_FORMATS) -> Response:
-    available = ", ".join(f.media_type for f in formats)
-    return Response(
-        f"406 Not Acceptable: this document is available as {available}.\n"
-        "Ask for one of them in the Accept header, or add its extension to the URL "
-        f"({', '.join('.' + f.extension for f in formats)}).\n",
-        status=406,
-        content_type="text/plain; charset=utf-8",
-    )
+def not_acceptable(
+    formats: Sequence[Format] = DOCUMENT_FORMATS, by_parameter: bool = False
+) -> Response:
+    """406: the formats there are, and how to ask for one. A document's are named by the
+    extensions of its URL (its 406 is plain text, for every client); the SPARQL endpoint's
+    by its `format` parameter (a page for browsers, as its other errors)."""
+    if by_parameter:
+        available = ", ".join(f"{f.media_type} (format={f.key})" for f in formats)
+        message = (
+            f"this answer is available as {available}: ask for one in the Accept header "
+            "or with the format parameter"
+        )
+    else:
+        available = ", ".join(f.media_type for f in formats)
+        message = (
+            f"this document is available as {available}.\nAsk for one of them in the Accept "
+            f"header, or add its extension to the URL "
+            f"({', '.join('.' + f.extension for f in formats)})."
+        )
+    return error_response(406, "Not Acceptable", message, page_for_browsers=by_parameter)
 
 
 # The headers every response carries (common_headers; the SPARQL fast path adds them too).

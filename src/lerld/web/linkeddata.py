@@ -6,41 +6,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NoReturn
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, request
+from flask import Blueprint, Response, abort, g, redirect, request
 from rdflib import Graph
+from rdflib.namespace import OWL
 
 from lerld.core.formats import JSONLD, RDF_FORMATS, Format, split_extension
 from lerld.core.jsonld import dumps
 from lerld.core.terms import is_entity_path
+from lerld.profile import PROFILE
 from lerld.project import published, releases
 from lerld.project.snapshot import graph_name
 from lerld.publish import describe
 from lerld.web import pages
-from lerld.web.http import Representation, cached, cached_value, graph_document, respond
+from lerld.web.http import cached, graph_document, respond
+from lerld.web.links import base_uri, named_format
+from lerld.web.representation import Representation
+from lerld.web.state import state, tombstones
 
 blueprint = Blueprint("linkeddata", __name__)
-# https://w3id.org/ler/ns/alignment, the ontology of ontology/alignment.ttl
+# <vocabulary>/alignment, the ontology of ontology/alignment.ttl
 ALIGNMENT = "alignment"
-# https://w3id.org/ler/ns/changes, the changelog computed from the releases
+# <vocabulary>/changes, the changelog computed from the releases
 CHANGES = "changes"
 # /ns/<version>/shapes, the shapes as released
 SHAPES = "shapes"
-
-
-def base_uri() -> str:
-    return current_app.config["LERLD_SETTINGS"].base_uri
 
 
 def entity_iri(stem: str) -> str:
     """The IRI a local path names: /id/<kind>/<slug> -> <base>id/<kind>/<slug>; 404 otherwise."""
     iri = base_uri() + "id/" + stem
     if not is_entity_path(stem) or not describe.exists(g.snapshot.store, iri):
-        abort(404, description=f"There is no entity {iri} in the LER graph.")
+        abort(404, description=f"There is no entity {iri} in the {PROFILE.graph_title}.")
     return iri
-
-
-def tombstones() -> dict[str, published.Tombstone]:
-    return cached_value("tombstones", lambda: published.tombstones(g.snapshot.store))
 
 
 def departed(stem: str, explicit: Format | None, status: int) -> Response | None:
@@ -121,13 +118,9 @@ def further_page(iri: str, page: int) -> Graph:
     every rendering (graph_document caches the serializations, not the graph that decides
     between 200 and 404). A page past the last is empty and not kept: any number can be
     asked for."""
-    key = ("further-page", iri, page)
-    graph = g.snapshot.cache.get(key)
-    if graph is None:
-        graph = describe.describe(g.snapshot.store, iri, base_uri(), page)
-        if len(graph):
-            g.snapshot.cache[key] = graph
-    return graph
+    return state().further_pages.get(
+        (iri, page), lambda: describe.describe(g.snapshot.store, iri, base_uri(), page), keep=len
+    )
 
 
 def source_graphs(prefix: str) -> Graph:
@@ -147,15 +140,6 @@ def graphs_document(
     return graph_document(
         path, explicit, lambda: source_graphs(prefix), lambda data: page(path, data)
     )
-
-
-def named_format(name: str, extension: str | None) -> Format | None:
-    """The format a document of a fixed name is asked in (/ns.ttl: Turtle; /ns: None, to be
-    negotiated); 404 for an extension that is not a format's."""
-    stem, explicit = split_extension(f"{name}.{extension}" if extension else name)
-    if stem != name:
-        abort(404)
-    return explicit
 
 
 @blueprint.get("/ns")
@@ -245,11 +229,9 @@ def unknown_version(version: str) -> NoReturn:
 
 def changelog() -> list[releases.Step]:
     """The changes from release to release and to the working copy, once per snapshot."""
-    key = ("changelog",)
-    if key not in g.snapshot.cache:
-        working = source_graphs(graph_name("ontology/"))
-        g.snapshot.cache[key] = releases.changelog(g.snapshot.releases, working)
-    return g.snapshot.cache[key]
+    return state().changelog.get(
+        lambda: releases.changelog(g.snapshot.releases, source_graphs(graph_name("ontology/")))
+    )
 
 
 def vocabulary_page(path: str, graph: Graph) -> str:
@@ -258,7 +240,7 @@ def vocabulary_page(path: str, graph: Graph) -> str:
 
 def current_version() -> str:
     rows = g.snapshot.store.select(
-        "SELECT ?v WHERE { <https://w3id.org/ler/ns#> <http://www.w3.org/2002/07/owl#versionInfo> ?v }"
+        f"SELECT ?v WHERE {{ {PROFILE.vocabulary.iri.n3()} {OWL.versionInfo.n3()} ?v }}"
     )
     return str(rows[0]["v"]) if rows else ""
 

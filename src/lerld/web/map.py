@@ -21,13 +21,17 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
 
 from lerld.core.formats import DOCUMENT_FORMATS, HTML, NTRIPLES, split_extension
-from lerld.core.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, LER
+from lerld.core.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES
+from lerld.profile import PROFILE, MapKind
 from lerld.web import pages
-from lerld.web.http import Representation, cached, graph_document, respond
+from lerld.web.http import cached, graph_document, respond
+from lerld.web.links import alternates
+from lerld.web.representation import Representation
+from lerld.web.state import state
 
 blueprint = Blueprint("map", __name__)
 
-TITLE = "Relational map of the LER ecosystem"
+TITLE = PROFILE.map.title
 TABLE_PATH = "/map/table"
 
 
@@ -44,42 +48,30 @@ class NodeKind:
     size: float = 1.0
 
 
-# In order of precedence: a node with two of these classes (an organization that is also
-# a project) is drawn as the first. Colours are told apart by shape too.
-NODE_KINDS: tuple[NodeKind, ...] = (
-    NodeKind("stage", LER.LifecycleStage, "Lifecycle stage", "Lifecycle stages", "#c2410c", "hexagon", 2.2),
-    NodeKind("area", LER.ActionArea, "Action area", "Action areas", "#be185d", "star", 2.2),
-    NodeKind("group", LER.StakeholderGroup, "Stakeholder group", "Stakeholder groups", "#1d4ed8", "circle", 2.0),
-    NodeKind("work-stream", LER.WorkStream, "Work stream", "Work streams", "#b45309", "triangle", 0.8),
-    NodeKind("recommendation", LER.Recommendation, "Recommendation", "Recommendations", "#9d174d", "triangle-down", 0.8),
-    NodeKind("organization", LER.Organization, "Organization", "Organizations", "#047857", "square"),
-    NodeKind("initiative", LER.Initiative, "Initiative", "Initiatives", "#0e7490", "diamond", 1.2),
-    NodeKind("standard", LER.TechnicalFramework, "Standard or framework", "Standards and frameworks", "#6d28d9", "pentagon", 1.3),
-    NodeKind("resource", LER.Resource, "Resource", "Resources", "#78350f", "plus"),
-    NodeKind("topic", LER.Topic, "Topic", "Topics", "#4d7c0f", "octagon", 1.2),
-    NodeKind("glossary", LER.GlossaryTerm, "Glossary term", "Glossary terms", "#475569", "ring"),
-    # what ingested credentials say (`lerld ingest`): on the map when present
-    NodeKind("achievement", LER.Achievement, "Achievement", "Achievements", "#a16207", "circle", 0.9),
-    NodeKind("competency", LER.Competency, "Competency", "Competencies", "#15803d", "ring", 0.8),
-    NodeKind("competency-framework", LER.CompetencyFramework, "Competency framework", "Competency frameworks", "#7e22ce", "hexagon", 1.3),
-)  # fmt: skip
+def node_kind(drawn: MapKind) -> NodeKind:
+    """A kind of the profile as the map draws it (its own key and titles, if it has them)."""
+    kind = PROFILE.kind(drawn.kind)
+    return NodeKind(
+        drawn.key or kind.key,
+        kind.cls,
+        drawn.singular or kind.singular,
+        drawn.plural or kind.plural,
+        drawn.colour,
+        drawn.shape,
+        drawn.size,
+    )
 
-# What "involved in" a lifecycle stage or action area means: starting from the stage or
-# area, each step adds the nodes of these kinds linked to a node added by the step before.
-INVOLVEMENT: tuple[tuple[str, ...], ...] = (
-    ("work-stream", "recommendation"),
-    ("group",),
-    ("organization",),
-    ("initiative", "resource", "standard"),
-)
-FOCUS_KINDS = ("stage", "area")
+
+# In order of precedence: a node with two of these classes (an organization that is also
+# a project) is drawn as the first.
+NODE_KINDS: tuple[NodeKind, ...] = tuple(node_kind(drawn) for drawn in PROFILE.map.kinds)
 
 NODE_PROPERTIES = (
     RDF.type,
     *LABEL_PREDICATES,
     SKOS.altLabel,
     *DESCRIPTION_PREDICATES,
-    LER.position,
+    PROFILE.position,
 )
 
 
@@ -117,10 +109,7 @@ WHERE {{
 
 def network() -> Graph:
     """The network of the current snapshot, built once per snapshot."""
-    cache = g.snapshot.cache
-    if "map-network" not in cache:
-        cache["map-network"] = g.snapshot.store.construct(network_query())
-    return cache["map-network"]
+    return state().map_network.get(lambda: g.snapshot.store.construct(network_query()))
 
 
 def nodes_of(graph: Graph) -> dict[URIRef, NodeKind]:
@@ -134,7 +123,7 @@ def nodes_of(graph: Graph) -> dict[URIRef, NodeKind]:
 
 
 def position(graph: Graph, node: URIRef) -> int:
-    value = graph.value(node, LER.position)
+    value = graph.value(node, PROFILE.position)
     return int(value) if value is not None else 0
 
 
@@ -152,7 +141,7 @@ def focus_options(graph: Graph, nodes: dict[URIRef, NodeKind]) -> list[dict]:
             ],
         }
         for kind in NODE_KINDS
-        if kind.key in FOCUS_KINDS
+        if kind.key in PROFILE.map.focus
     ]
 
 
@@ -169,7 +158,7 @@ def page_config(data_url: str) -> dict:
         "typePredicate": str(RDF.type),
         "propertyLabelPredicate": str(RDFS.label),
         "kinds": [{**asdict(k), "cls": str(k.cls)} for k in NODE_KINDS],
-        "involvement": [list(step) for step in INVOLVEMENT],
+        "involvement": [list(step) for step in PROFILE.map.involvement],
     }
 
 
@@ -196,10 +185,12 @@ def map_page(graph: Graph) -> str:
         kinds=[k for k in NODE_KINDS if counts[k.key]],
         counts=counts,
         focus=focus_options(graph, nodes),
-        involvement=[words(kinds[key].plural.lower() for key in step) for step in INVOLVEMENT],
+        involvement=[
+            words(kinds[key].plural.lower() for key in step) for step in PROFILE.map.involvement
+        ],
         config=page_config(f"/map.{NTRIPLES.extension}"),
         table_url=TABLE_PATH,
-        alternates=pages.alternates("/map"),
+        alternates=alternates("/map"),
         structured_data=structured_data(),
     )
 
@@ -209,9 +200,7 @@ def structured_data() -> dict:
         "@context": "https://schema.org",
         "@type": "Dataset",
         "name": TITLE,
-        "description": "The stakeholder groups, lifecycle stages, action areas, organizations, "
-        "initiatives, topics, resources, standards and glossary of the LER Ecosystem Map "
-        "and the relations between them.",
+        "description": PROFILE.map.description,
         "distribution": [
             {"@type": "DataDownload", "contentUrl": f"/map.{f.extension}", "encodingFormat": f.media_type}
             for f in DOCUMENT_FORMATS
@@ -266,7 +255,7 @@ def table() -> Response:
             "map_table.html",
             title=f"{TITLE}: table",
             map_url=url_for("map.network_map"),
-            alternates=pages.alternates("/map"),
+            alternates=alternates("/map"),
             structured_data=structured_data(),
             **table_view(network()),
         )

@@ -1,6 +1,5 @@
-"""HTML pages for people: the home page, the catalogue pages (stakeholders, glossary,
-resources, technical guidance, LERs explained, organizations, initiatives, topics), the page
-of every entity document, the vocabulary documentation and the shapes.
+"""HTML pages for people: the home page, the catalogue pages (the profile's: stakeholders,
+glossary, resources, ...), the page of every entity document, the vocabulary documentation and the shapes.
 
 Pages are rendered from plain view-models (pagedata, vocabdoc) by Jinja2 templates with
 autoescaping; each embeds its data as schema.org JSON-LD and links to its other formats.
@@ -13,86 +12,32 @@ import functools
 from collections.abc import Sequence
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, g, render_template, request
+from flask import Blueprint, Flask, Response, abort, current_app, g, render_template
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from werkzeug.routing import Map
 
-from lerld.core.formats import DOCUMENT_FORMATS, DUMP_FORMATS, RDF_FORMATS, split_extension
-from lerld.core.terms import LABEL_PREDICATES, shorten
+from lerld.core.formats import DUMP_FORMATS, RDF_FORMATS, split_extension
+from lerld.core.names import label_in
+from lerld.core.terms import curie, shorten
+from lerld.profile import PROFILE, Catalogue
 from lerld.project import published, releases
 from lerld.project.sources import SourceFile, source_of
-from lerld.publish import dataset, describe, editing, pagedata, vocabdoc
+from lerld.publish import describe, editing, pagedata, vocabdoc
+from lerld.publish.collection import COLLECTION_FORMATS
+from lerld.publish.schemaorg import schema_org_dataset
+from lerld.publish.void import VOID_PATH
 from lerld.web.http import graph_document
+from lerld.web.links import alternates, base_uri, document_path, href, settings
+from lerld.web.state import state, void_graph
 
 blueprint = Blueprint("pages", __name__)
-
-# The site's navigation; an entry shows only when its URL is served (other blueprints add
-# /sparql and /map).
-NAVIGATION: tuple[tuple[str, str], ...] = (
-    ("/stakeholders", "Stakeholders"),
-    ("/lers-explained", "LERs explained"),
-    ("/technical-guidance", "Technical guidance"),
-    ("/glossary", "Glossary"),
-    ("/resources", "Resources"),
-    ("/organizations", "Organizations"),
-    ("/initiatives", "Initiatives"),
-    ("/topics", "Topics"),
-    ("/skills", "Skills"),
-    ("/map", "Map"),
-    ("/ns", "Vocabulary"),
-    ("/sparql", "SPARQL"),
-)
-
-
-def document_path() -> str:
-    """The path of the document being served, without its extension: the stem its other
-    formats hang off (/doc/x -> /doc/x.ttl; the home page is /index)."""
-    stem, _ = split_extension(request.path)
-    return "/index" if stem == "/" else stem
-
-
-def settings():
-    return current_app.config["LERLD_SETTINGS"]
-
-
-# Where the IRIs we publish are served, relative to the base URI.
-LOCAL_PATHS: tuple[tuple[str, str], ...] = (
-    ("id/", "/doc/"),
-    ("ns#", "/ns#"),
-    ("ns/", "/ns/"),
-    ("shapes#", "/shapes#"),
-)
-LOCAL_DOCUMENTS = {"ns": "/ns", "shapes": "/shapes"}
-
-
-def href(iri: str) -> str | None:
-    """Where a link to an IRI goes: the local page of what we publish, the IRI itself for
-    other http(s) IRIs, and nowhere for anything else (no javascript:, data:, file: links)."""
-    base = settings().base_uri
-    rest = iri[len(base) :] if iri.startswith(base) else None
-    if rest in LOCAL_DOCUMENTS:
-        return LOCAL_DOCUMENTS[rest]
-    for prefix, local in LOCAL_PATHS:
-        if rest is not None and rest.startswith(prefix):
-            return local + rest[len(prefix) :]
-    return iri if iri.startswith(("http://", "https://")) else None
-
 
 # --- helpers other blueprints use (the map) ----------------------------------------------
 
 
-def local_link(iri: str) -> str | None:
-    """The local path of an IRI we publish, or None for foreign IRIs."""
-    link = href(iri)
-    return link if link and link.startswith("/") else None
-
-
 def label(graph: Graph, node) -> str:
-    for predicate in LABEL_PREDICATES:
-        value = graph.value(node, predicate)
-        if value is not None:
-            return str(value)
-    return shorten(str(node))
+    """The best label the graph gives node, else its shortened IRI."""
+    return label_in(graph, node) or shorten(str(node))
 
 
 def value_view(graph: Graph, node) -> dict:
@@ -104,13 +49,6 @@ def value_view(graph: Graph, node) -> dict:
     iri = str(node)
     link = href(iri)
     return {"text": label(graph, node) if link else iri, "href": link, "iri": iri}
-
-
-def alternates(path: str) -> list[dict]:
-    return [
-        {"label": f.label, "href": f"{path}.{f.extension}", "media_type": f.media_type}
-        for f in DOCUMENT_FORMATS
-    ]
 
 
 # --- schema.org structured data ----------------------------------------------------------
@@ -148,7 +86,7 @@ def entity_data(view: pagedata.EntityView) -> dict:
             data["alternateName"] = [v.label for v in row.values]
         if row.label == "Website" and row.values[0].href:  # http(s) only, as in the page
             data["url"] = row.values[0].label
-    authors = view.section("out-ler:author")
+    authors = view.section(f"out-{curie(str(PROFILE.authors))}")
     if authors:
         data["author"] = [
             {"@type": "Organization", "@id": c.ref.iri, "name": c.ref.label}
@@ -222,7 +160,7 @@ def _read_source(file: str, path: str, _mtime: int, _size: int) -> SourceFile:
 def entity_page(iri: str, graph: Graph) -> str:
     """The page of one entity: what it is, what it links to and what links to it."""
     view = pagedata.entity_view(g.snapshot.store, iri, graph, href)
-    template = "stakeholder.html" if view.kind.key == "stakeholder" else "entity.html"
+    template = PROFILE.entity_templates.get(view.kind.key, "entity.html")
     return render_template(
         template,
         title=view.title,
@@ -250,8 +188,8 @@ def gone_page(tombstone: published.Tombstone, path: str) -> str:
 # --- catalogue pages ---------------------------------------------------------------------
 
 
-def catalogue_page(catalogue: pagedata.Catalogue, graph: Graph) -> str:
-    view = catalogue.view(graph, href)
+def catalogue_page(catalogue: Catalogue, graph: Graph) -> str:
+    view = pagedata.catalogue_view(catalogue, graph, href)
     return render_template(
         "home.html" if catalogue.name == "index" else "catalogue.html",
         title=view.title,
@@ -278,8 +216,8 @@ def data_links() -> list[dict]:
         return {"title": title, "href": path, "links": links}
 
     rows = [
-        row("Dataset description (VoID, DCAT-AP)", "/" + dataset.VOID_PATH, RDF_FORMATS),
-        row("Every entity, 100 a page (Hydra collection)", "/entities", dataset.COLLECTION_FORMATS),
+        row("Dataset description (VoID, DCAT-AP)", "/" + VOID_PATH, RDF_FORMATS),
+        row("Every entity, 100 a page (Hydra collection)", "/entities", COLLECTION_FORMATS),
         row("The whole graph (dumps)", "/dump", DUMP_FORMATS),
     ]
     rows[-1]["href"] = None  # a dump is a file per format: no negotiated URL
@@ -288,12 +226,10 @@ def data_links() -> list[dict]:
 
 def home_dataset() -> dict:
     """The schema.org Dataset the home page embeds (Google Dataset Search reads it)."""
-    from lerld.web.dataset import schema_org_dataset  # it renders the VoID page with ours
-
-    return schema_org_dataset()
+    return schema_org_dataset(void_graph(), base_uri())
 
 
-def catalogue_response(catalogue: pagedata.Catalogue, extension: str | None) -> Response:
+def catalogue_response(catalogue: Catalogue, extension: str | None) -> Response:
     name = f"{catalogue.name}.{extension}" if extension else catalogue.name
     stem, explicit = split_extension(name)
     if stem != catalogue.name:
@@ -302,12 +238,12 @@ def catalogue_response(catalogue: pagedata.Catalogue, extension: str | None) -> 
     return graph_document(
         path,
         explicit,
-        lambda: catalogue.graph(g.snapshot.store),
+        lambda: pagedata.catalogue_graph(g.snapshot.store, catalogue),
         lambda graph: catalogue_page(catalogue, graph),
     )
 
 
-def register_catalogue(catalogue: pagedata.Catalogue) -> None:
+def register_catalogue(catalogue: Catalogue) -> None:
     def view(extension: str | None = None) -> Response:
         return catalogue_response(catalogue, extension)
 
@@ -318,7 +254,7 @@ def register_catalogue(catalogue: pagedata.Catalogue) -> None:
     blueprint.add_url_rule(f"/{catalogue.name}.<extension>", endpoint + "_format", view)
 
 
-for _catalogue in pagedata.CATALOGUES:
+for _catalogue in PROFILE.catalogues:
     register_catalogue(_catalogue)
 
 
@@ -363,16 +299,16 @@ def changes_page(path: str, steps: Sequence[releases.Step]) -> str:
     """The changelog: per version, newest first, what happened to which term."""
     return render_template(
         "changes.html",
-        title="Changes to the LER Ecosystem Vocabulary",
+        title=f"Changes to the {PROFILE.vocabulary.title}",
         steps=steps,
         path=path,
         alternates=alternates(path),
-        curie=vocabdoc.curie,
+        curie=curie,
         href=href,
         structured_data={
             "@context": SCHEMA_ORG,
             "@type": "CreativeWork",
-            "name": "Changes to the LER Ecosystem Vocabulary",
+            "name": f"Changes to the {PROFILE.vocabulary.title}",
         },
     )
 
@@ -406,10 +342,8 @@ def shapes_page(path: str, graph: Graph) -> str:
 @blueprint.route("/editing")
 def editing_page() -> str:
     """The editor's guide, generated from the shapes and the ontology (lerld.publish.editing)."""
-    cache = g.snapshot.cache
-    if "editing.guide" not in cache:  # one per snapshot: it only changes with the sources
-        cache["editing.guide"] = editing.guide(g.snapshot.store)
-    current = cache["editing.guide"]
+    # one per snapshot: it only changes with the sources
+    current = state().editing_guide.get(lambda: editing.guide(g.snapshot.store))
     return render_template(
         "editing.html",
         title="Editing the map",
@@ -438,7 +372,7 @@ def served(url_map: Map, path: str) -> bool:
 
 
 def navigation(app: Flask) -> list[dict]:
-    return [{"href": p, "label": text} for p, text in NAVIGATION if served(app.url_map, p)]
+    return [{"href": p, "label": text} for p, text in PROFILE.navigation if served(app.url_map, p)]
 
 
 @blueprint.app_context_processor

@@ -4,19 +4,20 @@ A Linked Data document is a pure function of the snapshot and the request line a
 Accept header: the same request gets the same status, headers and body until the
 snapshot changes. So the first answer the Flask application gives to a GET for a
 document URL (/id/..., /doc/..., /ns..., /shapes...) is kept whole, as WSGI status,
-header list and body, in the snapshot's cache; the same request afterwards is answered
+header list and body, in the snapshot's ReplayEntries; the same request afterwards is answered
 from it without routing, negotiating, describing or serializing anything: a dictionary
 look-up and one write. HEAD is answered from the GET entry without the body.
 
 Everything else goes to the application as usual: other methods, other paths, requests
 with conditional or range headers (so 304 and ETag logic stay in one place), and answers
-other than 200 and 303. A new snapshot brings a new, empty cache; the cache of one
-snapshot stops growing at `max_bytes`.
+other than 200 and 303. A new snapshot brings new, empty entries; those of one snapshot
+stop growing at `max_bytes`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 # Conditional and range request headers: the application answers them (the 304 / 412
@@ -42,21 +43,31 @@ KEY_HEADERS = (
 )
 DOCUMENT_PREFIXES = ("/id/", "/doc/", "/ns", "/shapes")
 CACHEABLE_STATUSES = ("200", "303")
-CACHE_KEY = ("lerld.web.replay",)
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+# WSGI status, header list and body of one answer.
+Recorded = tuple[str, list, bytes]
+
+
+@dataclass(eq=False)
+class ReplayEntries:
+    """The answers kept for one snapshot, by request key, and roughly how many bytes they hold."""
+
+    entries: dict[tuple, Recorded] = field(default_factory=dict)
+    size: int = 0
 
 
 class ReplayCache:
-    """WSGI middleware: answers repeated document requests from the snapshot's cache."""
+    """WSGI middleware: answers repeated document requests from the current snapshot's
+    entries."""
 
     def __init__(
         self,
         app: Callable,
-        current_cache: Callable[[], dict],
+        current_entries: Callable[[], ReplayEntries],
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.app = app
-        self.current_cache = current_cache
+        self.current_entries = current_entries
         self.max_bytes = max_bytes
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -68,7 +79,7 @@ class ReplayCache:
             or any(h in environ for h in BYPASS_HEADERS)
         ):
             return self.app(environ, start_response)
-        store = self.current_cache().setdefault(CACHE_KEY, {"bytes": 0, "entries": {}})
+        kept = self.current_entries()
         key = (
             path,
             environ.get("QUERY_STRING", ""),
@@ -76,17 +87,17 @@ class ReplayCache:
             environ.get("SCRIPT_NAME", ""),
             *(environ.get(h) for h in KEY_HEADERS),
         )
-        entry = store["entries"].get(key)
+        entry = kept.entries.get(key)
         if entry is None:
             if method == "HEAD":
                 return self.app(environ, start_response)
-            return self._record(environ, start_response, store, key)
+            return self._record(environ, start_response, kept, key)
         status, headers, body = entry
         start_response(status, headers)
         return [body] if method == "GET" else []
 
     def _record(
-        self, environ: dict, start_response: Callable, store: dict, key: tuple
+        self, environ: dict, start_response: Callable, kept: ReplayEntries, key: tuple
     ) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
 
@@ -105,9 +116,9 @@ class ReplayCache:
         headers = list(captured.get("headers", []))
         if (
             status[:3] in CACHEABLE_STATUSES
-            and store["bytes"] + len(body) <= self.max_bytes
+            and kept.size + len(body) <= self.max_bytes
             and not any(name.lower() == "set-cookie" for name, _ in headers)
         ):
-            store["entries"][key] = (status, headers, body)
-            store["bytes"] += len(body) + 512  # the key and headers, roughly
+            kept.entries[key] = (status, headers, body)
+            kept.size += len(body) + 512  # the key and headers, roughly
         return [body]

@@ -11,14 +11,12 @@ processes that are stopped at the time limit; with a remote store, on that serve
 
 from __future__ import annotations
 
-import hashlib
 import io
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Flask, Response, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, g, render_template, request, url_for
 from rdflib import BNode, Graph, Literal
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
@@ -40,7 +38,7 @@ from lerld.core.formats import (
 )
 from lerld.core.settings import Settings
 from lerld.core.terms import shorten
-from lerld.project.snapshot import Snapshot
+from lerld.profile import PROFILE
 from lerld.publish import representations
 from lerld.sparql import queries
 from lerld.sparql.service import TRUNCATED_HEADER, limits, limits_text, service_description
@@ -50,15 +48,15 @@ from lerld.stores.results import BOOLEAN, GRAPH, Answer, AnswerCache, Formats, T
 from lerld.web.http import (
     EVERY_RESPONSE,
     REQUEST_ID_HEADER,
-    Representation,
-    context_url,
-    error_response,
     in_asked_form,
+    not_acceptable,
     public_message,
     status_of,
 )
-from lerld.web.pages import href
+from lerld.web.links import context_url, href, settings
 from lerld.web.replay import CONDITIONAL_HEADERS
+from lerld.web.representation import Representation, etag_of
+from lerld.web.state import WebState, state
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -69,76 +67,41 @@ READ_ONLY = "this endpoint is read-only: SPARQL updates are refused"
 # The WSGI environ key under which the fast path hands Flask what evaluating gave.
 EVALUATED = "lerld.sparql.evaluated"
 
-_state_lock = threading.Lock()
+
+def in_process(served: WebState) -> bool:
+    """Whether the snapshot's store runs queries in this process (the embedded store): then
+    client queries run in stoppable query processes, and their answers can be kept."""
+    return served.snapshot.store.capabilities.in_process
 
 
-def settings() -> Settings:
-    return current_app.config["LERLD_SETTINGS"]
+def query_workers(served: WebState, settings: Settings) -> QueryWorkers:
+    """The query processes of a snapshot's in-process store (one pool per snapshot)."""
+    return served.query_workers.get(
+        lambda: QueryWorkers(
+            served.snapshot.store.for_worker,
+            settings.sparql_processes,
+            settings.sparql_timeout,
+            settings.sparql_max_memory,
+        )
+    )
 
 
-def query_workers(snapshot: Snapshot, settings: Settings) -> QueryWorkers:
-    """The query processes of a snapshot's embedded store (one pool per snapshot)."""
-    workers = snapshot.cache.get(("sparql-workers",))
-    if workers is not None:
-        return workers
-    with _state_lock:
-        workers = snapshot.cache.get(("sparql-workers",))
-        if workers is None:
-            workers = snapshot.cache[("sparql-workers",)] = QueryWorkers(
-                snapshot.store.for_worker,
-                settings.sparql_processes,
-                settings.sparql_timeout,
-                settings.sparql_max_memory,
-            )
-    return workers
-
-
-def start_query_workers(app: Flask) -> None:
-    """Start the query processes now, while the process has one thread (lerld serve calls
-    this before the server forks its workers); otherwise they start on the first query."""
-    settings = app.config["LERLD_SETTINGS"]
-    if settings.endpoint is None:
-        query_workers(app.extensions["lerld"].current, settings).start()
-
-
-def revive_query_workers(app: Flask) -> bool:
-    """Start the current snapshot's query processes again if their supervisor died (in the
-    process that started them); whether it had."""
-    workers = app.extensions["lerld"].current.cache.get(("sparql-workers",))
-    return workers is not None and workers.revive()
-
-
-def stop_query_workers(snapshot: Snapshot) -> None:
-    """Stop the query processes of a snapshot no longer served (in the process that
-    started them)."""
-    workers = snapshot.cache.get(("sparql-workers",))
-    if workers is not None:
-        workers.close()
-
-
-def answers_of(snapshot: Snapshot, settings: Settings) -> AnswerCache | None:
-    """Answers to repeated queries on this snapshot, in this process: on the embedded store
-    only (a remote store may change under us), unless turned off."""
-    if settings.endpoint or not settings.sparql_cache_mb:
+def answers_of(served: WebState, settings: Settings) -> AnswerCache | None:
+    """Answers to repeated queries on this snapshot, in this process: on an in-process
+    store only (a remote store may change under us), unless turned off."""
+    if not in_process(served) or not settings.sparql_cache_mb:
         return None
-    cache = snapshot.cache.get(("sparql-answers",))
-    if cache is None:
-        with _state_lock:
-            cache = snapshot.cache.get(("sparql-answers",))
-            if cache is None:
-                cache = AnswerCache(settings.sparql_cache_mb << 20)
-                snapshot.cache[("sparql-answers",)] = cache
-    return cache
+    return served.sparql_answers.get(lambda: AnswerCache(settings.sparql_cache_mb << 20))
 
 
 def answer_cache() -> AnswerCache | None:
-    return answers_of(g.snapshot, settings())
+    return answers_of(state(), settings())
 
 
-def engine_of(snapshot: Snapshot, settings: Settings) -> QueryWorkers | Store:
-    """What evaluates client queries: the remote store itself, or the embedded store's
-    stoppable query processes."""
-    return snapshot.store if settings.endpoint else query_workers(snapshot, settings)
+def engine_of(served: WebState, settings: Settings) -> QueryWorkers | Store:
+    """What evaluates client queries: the embedded store's stoppable query processes, or
+    the remote store itself."""
+    return query_workers(served, settings) if in_process(served) else served.snapshot.store
 
 
 def evaluate(query: str, formats: Formats, dataset: Dataset) -> Answer:
@@ -150,14 +113,11 @@ def evaluate(query: str, formats: Formats, dataset: Dataset) -> Answer:
     if done is not None:
         return done
     s = settings()
-    return engine_of(g.snapshot, s).query(query, formats, dataset, s.sparql_max_rows)
+    return engine_of(state(), s).query(query, formats, dataset, s.sparql_max_rows)
 
 
 def named_queries() -> list[queries.NamedQuery]:
-    cache = g.snapshot.cache
-    if ("named-queries",) not in cache:
-        cache[("named-queries",)] = queries.named_queries(settings().root / "sparql")
-    return cache[("named-queries",)]
+    return state().named_queries.get(lambda: queries.named_queries(settings().root / "sparql"))
 
 
 # --- the protocol ----------------------------------------------------------------------
@@ -206,16 +166,6 @@ def choose(choices: tuple[Format, ...]) -> Format | None:
     return negotiate(request.headers.get("Accept"), choices)
 
 
-def not_acceptable(choices: tuple[Format, ...]) -> Response:
-    available = ", ".join(f"{f.media_type} (format={f.key})" for f in choices)
-    return error_response(
-        406,
-        "Not Acceptable",
-        f"this answer is available as {available}: ask for one in the Accept header "
-        "or with the format parameter",
-    )
-
-
 @blueprint.after_request
 def report_limits(response: Response) -> Response:
     """Every /sparql response, errors included, says what the limits are."""
@@ -239,7 +189,7 @@ def endpoint() -> Response:
         choices = GRAPH_CHOICES if shape.form == GRAPH else BINDINGS_CHOICES
         fmt = choose(choices)
         if fmt is None:
-            return not_acceptable(choices)
+            return not_acceptable(choices, by_parameter=True)
         dataset = replace(dataset, in_query=shape.dataset)
         if fmt == HTML:
             return query_page(query, dataset)
@@ -248,7 +198,7 @@ def endpoint() -> Response:
             query, Formats(SPARQL_JSON if graph else fmt, fmt if graph else TURTLE), dataset
         )
         if answer.body is None:
-            return not_acceptable(choices)
+            return not_acceptable(choices, by_parameter=True)
         if cache and not shape.service:  # a federated answer depends on other servers
             cache.put(key, answer)
     # a JSON-LD answer in the form a profile names (the store's own form otherwise)
@@ -256,7 +206,7 @@ def endpoint() -> Response:
     response = Response(shaped.body, content_type=shaped.content_type)
     if answer.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
-    response.set_etag(hashlib.sha256(answer.body).hexdigest()[:32])
+    response.set_etag(etag_of(answer.body))
     return response.make_conditional(request)
 
 
@@ -266,7 +216,7 @@ def endpoint() -> Response:
 def description() -> Response:
     fmt = choose(DESCRIPTION_CHOICES)
     if fmt is None:
-        return not_acceptable(DESCRIPTION_CHOICES)
+        return not_acceptable(DESCRIPTION_CHOICES, by_parameter=True)
     if fmt == HTML:
         return query_page()
     graph = service_description(request.base_url, settings(), g.snapshot.graphs)
@@ -336,7 +286,7 @@ def query_page(query: str = "", dataset: Dataset = PUBLISHED) -> Response:
     body = render_template(
         "sparql.html",
         title="SPARQL endpoint",
-        query=query or default_query(),
+        query=query or PROFILE.default_query,
         results=results,
         error=error,
         limits=limits_text(settings()),
@@ -358,7 +308,7 @@ def query_page(query: str = "", dataset: Dataset = PUBLISHED) -> Response:
         structured_data={
             "@context": "https://schema.org",
             "@type": "WebAPI",
-            "name": "LER Ecosystem Map SPARQL endpoint",
+            "name": PROFILE.endpoint_title,
             "documentation": request.base_url,
         },
     )
@@ -366,16 +316,6 @@ def query_page(query: str = "", dataset: Dataset = PUBLISHED) -> Response:
     if "request_id" in g:
         response.headers[REQUEST_ID_HEADER] = g.request_id
     return response
-
-
-def default_query() -> str:
-    return (
-        "PREFIX ler: <https://w3id.org/ler/ns#>\n"
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n\n"
-        "SELECT ?group ?label WHERE {\n"
-        "  ?group a ler:StakeholderGroup ; skos:prefLabel ?label ; ler:position ?position .\n"
-        "} ORDER BY ?position\n"
-    )
 
 
 # --- the fast path -------------------------------------------------------------------------
@@ -398,7 +338,8 @@ class SparqlFastPath:
     handed to the route under EVALUATED, so that no query is evaluated twice.
     tests/http/test_sparql_fast_path.py holds the two paths to the same answers."""
 
-    def __init__(self, app, current: Callable[[], Snapshot], settings: Settings) -> None:
+    def __init__(self, app, current: Callable[[], WebState], settings: Settings) -> None:
+        """current() is the state of the snapshot being served."""
         self.app = app
         self.current = current
         self.settings = settings
@@ -449,9 +390,9 @@ class SparqlFastPath:
             return None
         query, name = asked
         accept = environ.get("HTTP_ACCEPT")
-        snapshot, settings = self.current(), self.settings
+        served, settings = self.current(), self.settings
         key = (query, PUBLISHED, name, accept)
-        cache = answers_of(snapshot, settings)
+        cache = answers_of(served, settings)
         answer = cache.get(key) if cache else None
         if answer is None:
             try:
@@ -466,7 +407,7 @@ class SparqlFastPath:
             formats = Formats(SPARQL_JSON if graph else fmt, fmt if graph else TURTLE)
             dataset = replace(PUBLISHED, in_query=shape.dataset)
             try:
-                answer = engine_of(snapshot, settings).query(
+                answer = engine_of(served, settings).query(
                     query, formats, dataset, settings.sparql_max_rows
                 )
             except LerldError as e:
@@ -483,7 +424,7 @@ class SparqlFastPath:
         headers = [
             ("Content-Type", answer.fmt.content_type),
             ("Content-Length", str(len(answer.body))),
-            ("ETag", quote_etag(hashlib.sha256(answer.body).hexdigest()[:32])),
+            ("ETag", quote_etag(etag_of(answer.body))),
         ]
         if answer.truncated:
             headers.append((TRUNCATED_HEADER, "true"))

@@ -1,32 +1,34 @@
-"""A synthetic LER ecosystem graph of a chosen size, for benchmarks and load tests.
-
-`synth(root, out, triples, seed)` writes a whole project to `out`: copies of the
-project's ontology/ and shapes/, its real map data under data/map/ (the ten stakeholder
-groups, stages, action areas, schemes and resource categories that the shapes fix), and
-generated Turtle under data/synthetic/: organizations, initiatives, topics, resources,
-glossary terms and senses, and the stakeholder groups' work streams, recommendations,
-value propositions and quotes. Labels, descriptions, dates and links are drawn from a
-seeded generator, so one seed always gives the same bytes; every link points at an
-entity that exists, every label is unique within its kind, and the project passes
-`lerld validate`. The output never touches the project's own data/.
-"""
+"""Generating synthetic entities: a seeded Generator writes one Turtle block per entity
+(organizations, initiatives, topics, resources, glossary terms and senses, and the
+stakeholder groups' statements), counting the triples. Every link points at an entity that
+exists (the real map's, in Pools, or one generated before), and every label is unique
+within its kind, so that the project validates."""
 
 from __future__ import annotations
 
 import random
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 
 from rdflib import RDF, Graph, URIRef
 
-from lerld.core.errors import LerldError
 from lerld.core.terms import ENTITY_BASE, LABEL_PREDICATES, LER
-
-MARKER = ".lerld-synth"
-ENTITIES_PER_FILE = 2000
+from lerld.tools.synth.words import (
+    GLOSSARY_ADJECTIVES,
+    GLOSSARY_NOUNS,
+    INITIATIVE_FORMS,
+    OBJECTS,
+    ORG_FORMS,
+    ORG_WORDS,
+    PLACES,
+    RESOURCE_FORMS,
+    SENTENCES,
+    SPEAKERS,
+    TOPIC_QUALIFIERS,
+    TOPIC_WORDS,
+    VERBS,
+)
 
 PREFIXES = {
     "ler": "https://w3id.org/ler/ns#",
@@ -77,181 +79,6 @@ ACTION_AREAS = (
     "supporting-degree-and-skills-based-systems",
 )
 INITIATIVE_CLASSES = ("Project", "Programme", "Network", "Report", "StandardsEffort")
-
-PLACES = [
-    "Northfield",
-    "Riverside",
-    "Lakeshore",
-    "Summit",
-    "Harbor",
-    "Prairie",
-    "Valley",
-    "Granite",
-    "Cedar",
-    "Maple",
-    "Pinecrest",
-    "Bayview",
-    "Highland",
-    "Meadow",
-    "Westbrook",
-    "Eastgate",
-    "Fairview",
-    "Oakridge",
-    "Silverton",
-    "Clearwater",
-    "Redwood",
-    "Bridgeport",
-    "Ashford",
-    "Brookline",
-    "Stonebridge",
-    "Kingsport",
-    "Millbrook",
-    "Greenfield",
-    "Hillcrest",
-    "Springdale",
-    "Lakewood",
-    "Fox-River",
-    "Sandpoint",
-    "Elmwood",
-    "Crescent",
-    "Ironwood",
-    "Willow",
-    "Creekside",
-    "Mesa",
-    "Coastal",
-    "Mountain",
-    "Heartland",
-    "Gulf",
-    "Atlantic",
-    "Pacific",
-    "Midwest",
-    "Northern",
-    "Southern",
-    "Central",
-]
-ORG_WORDS = [
-    "Skills",
-    "Talent",
-    "Workforce",
-    "Credential",
-    "Learning",
-    "Career",
-    "Pathways",
-    "Education",
-    "Apprenticeship",
-    "Employment",
-    "Digital",
-    "Records",
-    "Competency",
-    "Opportunity",
-    "Mobility",
-    "Innovation",
-    "Data",
-    "Trust",
-    "Future",
-    "Access",
-    "Equity",
-    "Readiness",
-    "Achievement",
-    "Badge",
-    "Wallet",
-    "Verification",
-    "Employer",
-    "Community",
-    "College",
-    "Training",
-    "Hiring",
-    "Labor",
-    "Economic",
-    "Youth",
-    "Adult",
-    "Veterans",
-    "Technology",
-    "Standards",
-    "Interoperability",
-]
-ORG_FORMS = (
-    "{p} {w} Alliance",
-    "{p} {w} Institute",
-    "{p} {w} Foundation",
-    "{p} {w} Council",
-    "{p} Community College",
-    "{p} {w} Partnership",
-    "{p} {w} Network",
-    "{w} {v} Collaborative",
-    "{p} {w} Board",
-    "{w} {v} Labs",
-    "{p} University Center for {w} {v}",
-    "{p} {w} Cooperative",
-)
-INITIATIVE_FORMS = (
-    "{p} {w} Pilot",
-    "{w} {v} Initiative",
-    "{p} {w} Challenge",
-    "{w} {v} Program",
-    "{p} LER {w} Project",
-    "{w} {v} Coalition",
-    "State of {w} {v} Report",
-    "{p} {w} Standards Working Group",
-)
-TOPIC_WORDS = """skills taxonomies, credential transparency, learner consent, verifiable presentations,
-wallet portability, competency frameworks, prior learning assessment, skills inference,
-records exchange, trust registries, employer signalling, transcript modernization, micro-credentials,
-apprenticeship records, workforce data, credential quality, identity binding, selective disclosure,
-revocation, data privacy, career navigation, hiring practices, talent marketplaces,
-military credentials, adult learners, labor market information""".replace("\n", " ").split(", ")
-TOPIC_QUALIFIERS = """in healthcare, in manufacturing, for rural communities, for veterans,
-in K-12, in higher education, for small employers, in the public sector, across states,
-for returning adults, in the trades, in technology sectors, for youth, in community colleges,
-internationally, for people with disabilities, in logistics, in retail""".replace("\n", " ").split(
-    ", "
-)
-RESOURCE_FORMS = (
-    "{t}: a {p} case study",
-    "A guide to {t} {q}",
-    "{t} {q}: lessons from the field",
-    "Field notes on {t} {q}",
-    "Measuring {t} {q}",
-    "{t}: a policy brief for {p}",
-    "Design principles for {t} {q}",
-    "The state of {t} {q}",
-)
-GLOSSARY_NOUNS = """record, credential, badge, wallet, issuer, verifier, registry, assertion,
-endorsement, pathway, competency, achievement, transcript, profile, presentation, proof, key,
-schema, alignment, framework, evidence, signal, consent, identifier""".replace("\n", " ").split(
-    ", "
-)
-GLOSSARY_ADJECTIVES = """portable, verifiable, stackable, digital, machine-readable, signed,
-interoperable, learner-held, employer-issued, skills-based, open, federated, revocable,
-self-sovereign, linked, structured, competency-based, cross-border, trusted, public""".replace(
-    "\n", " "
-).split(", ")
-VERBS = """align, document, verify, translate, recognize, share, publish, assess, map, connect,
-fund, pilot, scale, measure, govern, adopt, integrate, certify, recruit, advise""".replace(
-    "\n", " "
-).split(", ")
-OBJECTS = """skills data, learner records, hiring pipelines, credential catalogues,
-wallet integrations, transcript exchange, apprenticeship outcomes, career pathways,
-competency frameworks, employer demand signals, verification services, trust frameworks,
-data-sharing agreements, pilot results, state policy, job descriptions""".replace("\n", " ").split(
-    ", "
-)
-SENTENCES = (
-    "It helps {a} {o} so that learners can carry what they know from one setting to the next.",
-    "Its members {a} {o} and share what they learn with the wider LER ecosystem.",
-    "The work focuses on how {a} {o} {q}.",
-    "It brings together employers, educators and technology providers to {a} {o}.",
-    "Early results suggest that it is easier to {a} {o} when records are verifiable.",
-    "It publishes open guidance on how to {a} {o} {q}.",
-)
-SPEAKERS = """Avery Chen, Jordan Patel, Morgan Okafor, Riley Novak, Casey Alvarez, Taylor Kim,
-Jamie Rossi, Quinn Mbeki, Drew Larsen, Rowan Haddad, Sasha Ivanova, Elliot Moreau""".replace(
-    "\n", " "
-).split(", ")
-
-
-class SynthError(LerldError):
-    """The synthetic project cannot be written where it was asked."""
 
 
 @dataclass
@@ -538,18 +365,9 @@ class Generator:
         return f"<{iri}>"
 
 
-# (kind, file stem, share of the triples)
-MIX = (
-    ("organization", "organizations", 0.25),
-    ("initiative", "initiatives", 0.15),
-    ("topic", "topics", 0.04),
-    ("resource", "resources", 0.24),
-    ("glossary_term", "glossary", 0.10),
-    ("statement", "stakeholder-statements", 0.22),
-)
-
-
-def _real_pools(data: Graph) -> Pools:
+def real_pools(data: Graph) -> Pools:
+    """The real map's entities that generated ones link to, and the labels and slugs
+    they already take."""
     pools = Pools()
 
     def instances(*classes) -> list[str]:
@@ -578,81 +396,3 @@ def _real_pools(data: Graph) -> Pools:
             for label in data.objects(s, LABEL_PREDICATES[1]):
                 pools.labels.add(("initiative", " ".join(str(label).casefold().split())))
     return pools
-
-
-def _prepare(root: Path, out: Path) -> None:
-    root, out = root.resolve(), out.resolve()
-    for role in ("ontology", "shapes", "data"):
-        if not (root / role).is_dir():
-            raise SynthError(
-                f"{root}: not a lerld project (no {role}/ directory): run lerld synth "
-                "in the project, or give it with --root"
-            )
-    for role in ("ontology", "shapes", "data"):
-        if out == root or out.is_relative_to(root / role):
-            raise SynthError(f"{out}: the synthetic project never goes into the project's {role}/")
-    if out.exists():
-        if any(out.iterdir()) and not (out / MARKER).exists():
-            raise SynthError(f"{out} exists and was not made by lerld synth: choose another --out")
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    (out / MARKER).write_text("made by lerld synth; safe to delete\n")
-    for role in ("ontology", "shapes"):
-        shutil.copytree(root / role, out / role)
-    shutil.copytree(root / "data", out / "data" / "map", ignore=shutil.ignore_patterns("upstream"))
-
-
-@dataclass(frozen=True)
-class SynthResult:
-    """What synth() wrote."""
-
-    out: Path
-    triples: int
-    real_triples: int
-    files: int
-
-
-def synth(root: Path, out: Path, triples: int, seed: int = 0) -> SynthResult:
-    """Write a synthetic project of about `triples` triples (at least the real map's) to `out`."""
-    _prepare(root, out)
-    real = Graph()
-    for path in sorted((out / "data" / "map").rglob("*.ttl")):
-        real.parse(path, format="turtle")
-    rng = random.Random(seed)
-    pools = _real_pools(real)
-    generator = Generator(rng, pools)
-    target = max(triples - len(real), 0)
-    directory = out / "data" / "synthetic"
-    directory.mkdir()
-    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
-    buffers: dict[str, list[str]] = {stem: [] for _, stem, _ in MIX}
-    counts = {stem: 0 for _, stem, _ in MIX}
-    written = 0
-
-    def flush(stem: str) -> None:
-        nonlocal written
-        if buffers[stem]:
-            name = f"{stem}-{counts[stem]:04d}.ttl"
-            text = f"# Synthetic LER ecosystem data (seed {seed}); not real.\n{header}\n"
-            (directory / name).write_text(text + "\n".join(buffers[stem]), encoding="utf-8")
-            buffers[stem] = []
-            counts[stem] += 1
-            written += 1
-
-    methods = [getattr(generator, kind) for kind, _, _ in MIX]
-    weights = [share for _, _, share in MIX]
-    stems = [stem for _, stem, _ in MIX]
-    per_triple = [0.0] * len(MIX)
-    while generator.triples < target:
-        # the kind furthest below its share of the triples goes next
-        i = min(range(len(MIX)), key=lambda k: per_triple[k] / weights[k])
-        before = generator.triples
-        buffers[stems[i]].append(methods[i]())
-        per_triple[i] += generator.triples - before
-        if len(buffers[stems[i]]) >= ENTITIES_PER_FILE:
-            flush(stems[i])
-    for stem in stems:
-        flush(stem)
-    return SynthResult(
-        out=out, triples=len(real) + generator.triples, real_triples=len(real), files=written
-    )

@@ -1,0 +1,7 @@
+"""`python -m lerld.cli`: the `lerld` command."""
+
+import sys
+
+from lerld.cli import main
+
+sys.exit(main())

@@ -1,0 +1,125 @@
+"""Validation of the sources: SHACL (pyshacl, optional RDFS / OWL RL inference, or the
+shapes compiled to SPARQL) plus the checks SHACL does not express well, gathered into one
+Report. `validate` is the entry point; the package's modules each own one part:
+
+- report:        Finding, Report, severities; how values and paths read in messages
+- cache:         ReportCache, the reports of sources already validated, on disk
+- engines:       the SHACL engines (compiled SPARQL or pyshacl) and the choice between them
+- integrity:     the checks across entities in the store
+- committed:     the check against the last commit (dcterms:modified not bumped)
+- compatibility: the checks against the last release of the vocabulary
+- editorial:     one finding per mistake, with its fix
+- locate:        the file, line and label of each finding's entity
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+from rdflib import URIRef
+
+from lerld.core.names import label_in
+from lerld.project import published, shapecheck
+from lerld.project.sources import IN_DATA_OR_ONTOLOGY, Sources, graph_name, load_into
+from lerld.project.validation.cache import ReportCache
+from lerld.project.validation.committed import unbumped_modifications
+from lerld.project.validation.compatibility import compatibility
+from lerld.project.validation.editorial import editorial
+from lerld.project.validation.engines import (
+    compiled_checks,
+    compiled_results,
+    data_graph_of,
+    finding_of,
+    shacl_findings,
+)
+from lerld.project.validation.integrity import integrity_findings
+from lerld.project.validation.locate import labels_of, locate
+from lerld.project.validation.report import Finding, Report
+from lerld.stores import Store
+from lerld.stores.backends import embedded_store
+
+
+def validate(sources: Sources, inference: str = "none", store: Store | None = None) -> Report:
+    """SHACL-validate data + ontology against the shapes, then run the integrity checks.
+
+    `store` holds the sources already (`load_into`); without one, a fresh embedded store is
+    loaded and closed. Without inference the shapes run as SPARQL in the store (`shacl`);
+    with inference, or shapes the compiler cannot translate, pyshacl runs over rdflib.
+    The report of sources already validated comes from the cache (see `ReportCache`).
+    """
+    cache = ReportCache.from_environment()
+    key = cache.key(sources, inference)
+    report = cache.get(key)
+    if report is None:
+        report = _validate(sources, inference, store)
+        cache.put(key, report)
+    # compared with git's last commit, which the cache key does not cover: checked each time
+    unbumped = unbumped_modifications(sources)
+    if unbumped:
+        labels = dict(report.labels)
+        for f in unbumped:
+            described_in = sources.file(f.file or "")
+            if described_in is None:
+                continue  # the record's own line: the IRI is described nowhere
+            labels.setdefault(f.focus, label_in(described_in.graph, URIRef(f.focus)) or "")
+        report = replace(report, findings=report.findings + tuple(unbumped), labels=labels)
+    # against the last release of the vocabulary: release folders are not sources (nor key)
+    compatible = compatibility(sources)
+    if compatible:
+        report = replace(report, findings=report.findings + tuple(compatible))
+    return report
+
+
+def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
+    own_store = store is None
+    # SHACL's data graph: data + ontology, not the shapes. A store of our own holds only
+    # those, and the union of its graphs is the data graph; a store given holds the shapes
+    # too (see compiled_results).
+    data_graph: list[str] = []
+    if store is None:
+        store = embedded_store()
+        load_into(store, data_graph_of(sources))
+    else:
+        data_graph = [graph_name(f.relpath) for f in sources.of_role("ontology", "data")]
+    try:
+        shapecheck.check_shapes(sources.of_role("shapes"))
+        shapes = sources.graph("shapes")
+        ontology = sources.graph("ontology")
+        checks = compiled_checks(sources, store, data_graph) if inference == "none" else None
+        # the integrity checks and the count are store queries too: they run alongside
+        with ThreadPoolExecutor(3) as pool:
+            integrity = pool.submit(lambda: list(integrity_findings(store, ontology)))
+            triples = pool.submit(count_triples, store)
+            # against the record of what was published (located there already)
+            recorded = pool.submit(lambda: list(published.findings(sources, store)))
+            if checks is None:
+                data_and_ontology = sources.graph("data") + ontology
+                findings = list(shacl_findings(data_and_ontology, shapes, inference, sources))
+            else:
+                results = compiled_results(checks, sources, store, bool(data_graph))
+                findings = [finding_of(result, shapes) for result in results]
+            findings.extend(integrity.result())
+            located = tuple(locate(editorial(findings, sources, store), sources, store))
+            located += tuple(Finding(**f) for f in recorded.result())
+            labels = labels_of(store, sorted({f.focus for f in located}))
+            triples = triples.result()
+    finally:
+        if own_store:
+            store.close()
+    return Report(
+        findings=located,
+        inference=inference,
+        triples=triples,
+        files=len(sources.files),
+        labels=labels,
+    )
+
+
+def count_triples(store: Store) -> int:
+    """Triples of data + ontology (a triple in two files counts once)."""
+    rows = store.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
+        f"GRAPH ?g {{ ?s ?p ?o }} {IN_DATA_OR_ONTOLOGY} }} }}"
+    )
+    return int(rows[0]["n"])

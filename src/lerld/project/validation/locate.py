@@ -1,0 +1,81 @@
+"""Where a finding is, and what its entity is called: the first data or ontology file that
+describes the entity, the line there (the line that writes the value at fault, when it can
+be found), and the entity's best label (lerld.core.names) for the report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from lerld.core.names import best_labels
+from lerld.core.terms import LABEL_PREDICATES, unshorten
+from lerld.project.sources import IN_DATA, SourceFile, Sources, graph_name, values_clause
+from lerld.project.validation.report import SHOWN_LITERAL_LENGTH, Finding
+from lerld.stores import Store
+
+# IRIs asked about in one query (a VALUES clause of this many IRIs).
+BATCH = 500
+
+
+def _batches(items: list, size: int = BATCH) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def locate(findings: list[Finding], sources: Sources, store: Store) -> Iterator[Finding]:
+    """Each finding with the first data or ontology file (and line) describing its focus."""
+    order = {graph_name(f.relpath): f for f in sources.files if f.role in ("data", "ontology")}
+    rank = {name: i for i, name in enumerate(order)}
+    first: dict[str, str] = {}
+    foci = sorted({f.focus for f in findings if "://" in f.focus})
+    for batch in _batches(foci):
+        rows = store.select(
+            f"SELECT DISTINCT ?s ?g WHERE {{ {values_clause('?s', batch)} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
+        for row in rows:
+            s, g = str(row["s"]), str(row["g"])
+            if g in rank and (s not in first or rank[g] < rank[first[s]]):
+                first[s] = g
+    for finding in findings:
+        described_in = order.get(first.get(finding.focus, ""))
+        if described_in is None or finding.file:
+            yield finding
+        else:
+            line = described_in.line_of(finding.focus)
+            if finding.value:  # the line that writes the value at fault, when it can be found
+                line = (
+                    described_in.line_of_value(
+                        finding.focus, value_forms(finding.value, described_in)
+                    )
+                    or line
+                )
+            yield replace(finding, file=described_in.relpath, line=line)
+
+
+def value_forms(value: str, source: SourceFile) -> list[str]:
+    """How a finding's value (as `render_value` shows it) can be written in a file."""
+    literal = re.match(r'"(.*)"(@[\w-]+|\^\^\S+)?$', value, re.S)
+    if literal:
+        text, tag = literal.groups()
+        if text.endswith("...") and len(text) == SHOWN_LITERAL_LENGTH:  # shortened: its start
+            return ['"' + text[:40]]
+        # a number may be written without quotes (ler:position 3)
+        bare = [text] if tag in ("^^xsd:integer", "^^xsd:decimal", "^^xsd:boolean") else []
+        return [f'"{text}"', *bare]
+    iri = unshorten(value)
+    return source.forms_of(iri) if iri else []
+
+
+def labels_of(store: Store, nodes: list[str]) -> dict[str, str]:
+    """The best label of each node, as the data gives it (lerld.core.names' ranking)."""
+    iris = [n for n in nodes if "://" in n]
+    predicates = ", ".join(p.n3() for p in LABEL_PREDICATES)
+    rows = []
+    for batch in _batches(iris):
+        rows += store.select(
+            f"SELECT ?s ?p ?label WHERE {{ {values_clause('?s', batch)} "
+            f"GRAPH ?g {{ ?s ?p ?label }} FILTER(?p IN ({predicates})) {IN_DATA} }}"
+        )
+    return best_labels(rows)
