@@ -21,7 +21,7 @@ from lerld.core.settings import Settings
 from lerld.core.terms import LER
 from lerld.project.snapshot import build_snapshot
 from lerld.sparql import queries
-from lerld.stores import Dataset
+from lerld.stores import QueryDataset
 from lerld.stores.results import Formats, read_json
 from lerld.tools.ingest import document_paths, ingest
 from lerld.web import create_app
@@ -195,7 +195,9 @@ def skills_snapshot(skills):
 
 def run(snapshot, name: str) -> list[dict[str, str]]:
     named = queries.find_query(name, REPO / "sparql")
-    answer = snapshot.store.query(queries.bind(named, {}), Formats(SPARQL_JSON, TURTLE), Dataset())
+    answer = snapshot.store.query(
+        queries.bind(named, {}), Formats(SPARQL_JSON, TURTLE), QueryDataset()
+    )
     variables, rows = read_json(answer.body)
     return [
         {v: t.value for v, t in zip(variables, row, strict=True) if t is not None} for row in rows

@@ -28,7 +28,7 @@ from lerld.core.formats import CSV, NTRIPLES, SPARQL_JSON, TSV, TURTLE
 from lerld.core.settings import Settings
 from lerld.project.snapshot import build_snapshot
 from lerld.project.sources import SOURCE_GRAPH_BASE, graph_data, graph_name, load_sources
-from lerld.stores import Dataset, GraphData
+from lerld.stores import GraphData, QueryDataset
 from lerld.stores.remote import MANIFEST, STAGING, UNION, RemoteStore
 from lerld.stores.results import Formats, read_json
 from lerld.tools.build import crawl
@@ -77,7 +77,7 @@ def load(root: Path, endpoint: str) -> subprocess.CompletedProcess:
 
 def count(store: RemoteStore) -> int:
     """The triples in the source graphs, whatever the manifest says (all named graphs)."""
-    answer = store.query(SOURCE_COUNT, Formats(CSV, TURTLE), Dataset(in_query=True))
+    answer = store.query(SOURCE_COUNT, Formats(CSV, TURTLE), QueryDataset(in_query=True))
     return int(answer.body.decode().splitlines()[1])
 
 

@@ -15,7 +15,7 @@ from lerld.core.errors import MalformedQuery, QueryRejected
 from lerld.core.formats import SPARQL_JSON, TURTLE
 from lerld.core.terms import LER
 from lerld.sparql import queries
-from lerld.stores import Dataset
+from lerld.stores import QueryDataset
 from lerld.stores.results import BINDINGS, BOOLEAN, GRAPH, Formats, read_json
 
 SCHEMA = Namespace("https://schema.org/")
@@ -36,7 +36,7 @@ def run(named, snapshot):
         shape = queries.check(text)
         if shape.form == GRAPH:
             return snapshot.store.construct(text)
-        answer = snapshot.store.query(text, Formats(SPARQL_JSON, TURTLE), Dataset())
+        answer = snapshot.store.query(text, Formats(SPARQL_JSON, TURTLE), QueryDataset())
         result = read_json(answer.body)
         if isinstance(result, bool):
             return result

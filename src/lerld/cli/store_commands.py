@@ -50,7 +50,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     )
     from lerld.project.snapshot import build_snapshot
     from lerld.sparql import queries
-    from lerld.stores import Dataset
+    from lerld.stores import QueryDataset
     from lerld.stores.backends import open_endpoint
     from lerld.stores.results import GRAPH, Formats, read_json, table
 
@@ -64,7 +64,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     else:
         formats = Formats(by_name(wanted, RESULTS_FORMATS), by_name(wanted, RDF_FORMATS))
     store = open_endpoint(settings) if settings.endpoint else build_snapshot(settings).store
-    answer = store.query(text, formats, Dataset(in_query=shape.dataset))
+    answer = store.query(text, formats, QueryDataset(in_query=shape.dataset))
     if answer.body is None:
         form = "a graph" if answer.form == GRAPH else "solutions"
         raise LerldError(f"{named.name} answers with {form}: --format {wanted} does not fit")

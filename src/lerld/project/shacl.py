@@ -41,7 +41,7 @@ from lerld.core.formats import SPARQL_JSON
 from lerld.core.terms import SH
 from lerld.project.shapecheck import declared_prefixes
 from lerld.project.sources import graph_name
-from lerld.stores import Dataset, GraphData, Store
+from lerld.stores import GraphData, QueryDataset, Store
 from lerld.stores.results import Formats, read_json
 
 # Components whose value nodes are checked one by one (the "value query").
@@ -181,7 +181,7 @@ class Unsupported(Exception):
 
 
 @dataclass(frozen=True)
-class Result:
+class ValidationResult:
     """One validation result, as pyshacl would report it."""
 
     severity: URIRef
@@ -671,7 +671,7 @@ def select(
     once in each graph."""
     if not graphs:
         return store.select(query)
-    dataset = Dataset(default_graphs=tuple(graphs), named_graphs=tuple(named))
+    dataset = QueryDataset(default_graphs=tuple(graphs), named_graphs=tuple(named))
     answer = store.query(query, Formats(SPARQL_JSON, None), dataset)
     parsed = read_json(answer.body or b"")
     if isinstance(parsed, bool):
@@ -685,7 +685,9 @@ def select(
     ]
 
 
-def run(checks: Sequence[Check], store: Store, graphs: Sequence[str] = ()) -> Iterator[Result]:
+def run(
+    checks: Sequence[Check], store: Store, graphs: Sequence[str] = ()
+) -> Iterator[ValidationResult]:
     """Run the checks against a store whose named graphs `graphs` are the data graph (all
     of its graphs if none are named), a few at a time: the store evaluates queries in
     parallel, outside Python's lock. A check that reads the shapes graph needs the data
@@ -709,7 +711,7 @@ def shapes_graph_data(shapes: Graph) -> GraphData:
     )
 
 
-def _results(check: Check, rows: list) -> Iterator[Result]:
+def _results(check: Check, rows: list) -> Iterator[ValidationResult]:
     for row in rows:
         for component, flag, with_value in check.columns:
             if flag and flag.startswith("?") and row.get(flag[1:]) != Literal(True):
@@ -725,7 +727,7 @@ def _results(check: Check, rows: list) -> Iterator[Result]:
             value = row.get("v") if with_value else None
             if component == "SPARQL":
                 value = focus
-            yield Result(
+            yield ValidationResult(
                 severity=check.severity,
                 focus=focus,
                 message=check.message or _default_message(component),

@@ -47,7 +47,7 @@ from lerld.core.errors import (
     QueryTimeout,
     StoreUnavailable,
 )
-from lerld.stores import PUBLISHED, Dataset, Store
+from lerld.stores import PUBLISHED, QueryDataset, Store
 from lerld.stores.results import Answer, Formats
 
 log = logging.getLogger("lerld.sparql")
@@ -185,7 +185,7 @@ class QueryWorkers:
         self,
         query: str,
         formats: Formats,
-        dataset: Dataset = PUBLISHED,
+        dataset: QueryDataset = PUBLISHED,
         max_rows: int | None = None,
     ) -> Answer:
         self.start()

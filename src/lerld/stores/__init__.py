@@ -27,7 +27,7 @@ class GraphData:
 
 
 @dataclass(frozen=True)
-class Dataset:
+class QueryDataset:
     """The RDF dataset a query runs on. By default, the published dataset: the default graph
     is the union of the source graphs, and the source graphs are the named graphs. Lists of
     graphs (the protocol's default-graph-uri / named-graph-uri) replace it; in_query says
@@ -42,7 +42,7 @@ class Dataset:
         return bool(self.default_graphs or self.named_graphs)
 
 
-PUBLISHED = Dataset()
+PUBLISHED = QueryDataset()
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class Store(Protocol):
         self,
         query: str,
         formats: Formats,
-        dataset: Dataset = PUBLISHED,
+        dataset: QueryDataset = PUBLISHED,
         max_rows: int | None = None,
     ) -> Answer:
         """Evaluate a client's query into its answer, serialized in the accepted format for

@@ -16,7 +16,7 @@ from rdflib.term import Node
 from lerld.core.errors import MalformedQuery, QueryRejected, SourceError, StoreUnavailable
 from lerld.core.formats import NTRIPLES, SPARQL_JSON, Format
 from lerld.core.terms import PREFIXES
-from lerld.stores import PUBLISHED, Capabilities, Dataset, GraphData, Row
+from lerld.stores import PUBLISHED, Capabilities, GraphData, QueryDataset, Row
 from lerld.stores.results import (
     BINDINGS,
     BOOLEAN,
@@ -70,7 +70,7 @@ def to_term(term) -> Term | None:
     raise QueryRejected("RDF 1.2 triple terms in query results are not supported")
 
 
-def _dataset_options(dataset: Dataset) -> dict:
+def _dataset_options(dataset: QueryDataset) -> dict:
     if dataset.explicit:
         return {
             "default_graph": [ox.NamedNode(g) for g in dataset.default_graphs],
@@ -95,7 +95,7 @@ def query_form(query: str) -> str:
 
 
 def evaluate(
-    store: ox.Store, query: str, formats: Formats, dataset: Dataset, max_rows: int | None
+    store: ox.Store, query: str, formats: Formats, dataset: QueryDataset, max_rows: int | None
 ) -> Answer:
     """A client's query on a pyoxigraph store, answered in the accepted format."""
     try:
@@ -241,7 +241,7 @@ class OxigraphStore:
         self,
         query: str,
         formats: Formats,
-        dataset: Dataset = PUBLISHED,
+        dataset: QueryDataset = PUBLISHED,
         max_rows: int | None = None,
     ) -> Answer:
         return evaluate(self._store, query, formats, dataset, max_rows)

@@ -42,7 +42,7 @@ from lerld.core.errors import (
 from lerld.core.formats import NTRIPLES, SPARQL_JSON, Format
 from lerld.core.terms import PREFIXES
 from lerld.core.versions import content_version
-from lerld.stores import PUBLISHED, Capabilities, Dataset, GraphData, Row
+from lerld.stores import PUBLISHED, Capabilities, GraphData, QueryDataset, Row
 from lerld.stores.oxigraph import query_form
 from lerld.stores.results import (
     BINDINGS,
@@ -243,7 +243,7 @@ class RemoteStore:
             status,
         )
 
-    def _dataset_params(self, query: str, dataset: Dataset) -> list[tuple[str, str]]:
+    def _dataset_params(self, query: str, dataset: QueryDataset) -> list[tuple[str, str]]:
         if dataset.explicit:
             default, named = dataset.default_graphs, dataset.named_graphs
         elif dataset.in_query or not self.managed:
@@ -255,7 +255,11 @@ class RemoteStore:
         return [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
 
     def _query(
-        self, query: str, accept: str, dataset: Dataset = PUBLISHED, timeout: float = READ_TIMEOUT
+        self,
+        query: str,
+        accept: str,
+        dataset: QueryDataset = PUBLISHED,
+        timeout: float = READ_TIMEOUT,
     ) -> requests.Response:
         try:
             return self._request(
@@ -292,7 +296,7 @@ class RemoteStore:
                 f"{_iri(MANIFEST)} <{DCTERMS}identifier> ?version ; <{DCTERMS}hasPart> ?graph "
                 f"OPTIONAL {{ {_iri(MANIFEST)} {_iri(UNION_OF)} ?union }} }}",
                 SPARQL_JSON.media_type,
-                Dataset(in_query=True),
+                QueryDataset(in_query=True),
             )
             _, rows = read_json(response.content)
             if not rows:
@@ -339,7 +343,7 @@ class RemoteStore:
         self,
         query: str,
         formats: Formats,
-        dataset: Dataset = PUBLISHED,
+        dataset: QueryDataset = PUBLISHED,
         max_rows: int | None = None,
     ) -> Answer:
         try:
@@ -394,7 +398,7 @@ class RemoteStore:
             # not GRAPH ?g { }: Virtuoso finds no graph for an empty group
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
             SPARQL_JSON.media_type,
-            Dataset(in_query=True),
+            QueryDataset(in_query=True),
         )
         _, rows = read_json(response.content)
         return [row[0].value for row in rows if row[0] is not None]

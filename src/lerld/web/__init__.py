@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import Flask, g
 
 from lerld.core.settings import Settings
+from lerld.profile import PROFILE
 from lerld.project.snapshot import Snapshot, build_snapshot
 from lerld.web.replay import ReplayCache
 from lerld.web.state import SnapshotHolder
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     app.config["LERLD_SETTINGS"] = settings
     holder = app.extensions["lerld"] = SnapshotHolder(snapshot or build_snapshot(settings))
 
-    from lerld.web import dataset, http, linkeddata, pages, sparql
+    from lerld.web import harvest, http, linkeddata, pages, sparql
     from lerld.web.map import blueprint as map_blueprint
 
     app.wsgi_app = PublishedGate(
@@ -71,7 +72,9 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(map_blueprint)
-    app.register_blueprint(dataset.blueprint)
+    app.register_blueprint(harvest.blueprint)
+    # the site's name, as the profile gives it, in every template (title, brand, errors)
+    app.jinja_env.globals["site_title"] = PROFILE.site_title
 
     @app.before_request
     def hold_snapshot() -> None:

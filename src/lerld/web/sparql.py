@@ -43,7 +43,7 @@ from lerld.publish import representations
 from lerld.sparql import queries
 from lerld.sparql.service import TRUNCATED_HEADER, limits, limits_text, service_description
 from lerld.sparql.workers import QueryWorkers
-from lerld.stores import PUBLISHED, Dataset, Store
+from lerld.stores import PUBLISHED, QueryDataset, Store
 from lerld.stores.results import BOOLEAN, GRAPH, Answer, AnswerCache, Formats, Term, read_json
 from lerld.web.http import (
     EVERY_RESPONSE,
@@ -104,7 +104,7 @@ def engine_of(served: WebState, settings: Settings) -> QueryWorkers | Store:
     return query_workers(served, settings) if in_process(served) else served.snapshot.store
 
 
-def evaluate(query: str, formats: Formats, dataset: Dataset) -> Answer:
+def evaluate(query: str, formats: Formats, dataset: QueryDataset) -> Answer:
     # the fast path evaluated this request's query already, and handed it over for an
     # answer it does not give itself (an error, a form to reshape): never twice
     done = request.environ.pop(EVALUATED, None)
@@ -123,7 +123,7 @@ def named_queries() -> list[queries.NamedQuery]:
 # --- the protocol ----------------------------------------------------------------------
 
 
-def protocol_request() -> tuple[str | None, Dataset]:
+def protocol_request() -> tuple[str | None, QueryDataset]:
     """The query text (None when there is none) and the dataset a request names."""
     request.max_content_length = settings().sparql_max_body
     params: MultiDict = request.args
@@ -152,7 +152,7 @@ def protocol_request() -> tuple[str | None, Dataset]:
         for iri in graphs[name]:
             if not queries.is_absolute_iri(iri):
                 raise MalformedQuery(f"{name} must be an absolute IRI, not {iri!r}")
-    dataset = Dataset(graphs["default-graph-uri"], graphs["named-graph-uri"])
+    dataset = QueryDataset(graphs["default-graph-uri"], graphs["named-graph-uri"])
     if texts and not texts[0].strip():
         raise MalformedQuery("the query is empty")
     return (texts[0] if texts else None), dataset
@@ -252,7 +252,7 @@ def graph_rows(body: bytes) -> list[tuple[Term, ...]]:
     return sorted(tuple(term(n) for n in triple) for triple in graph)
 
 
-def results_view(query: str, dataset: Dataset) -> dict:
+def results_view(query: str, dataset: QueryDataset) -> dict:
     """The answer to a query as a table (or a yes/no) for the page."""
     answer = evaluate(query, Formats(SPARQL_JSON, NTRIPLES), dataset)
     view: dict = {"truncated": answer.truncated}
@@ -275,7 +275,7 @@ def results_view(query: str, dataset: Dataset) -> dict:
     return view
 
 
-def query_page(query: str = "", dataset: Dataset = PUBLISHED) -> Response:
+def query_page(query: str = "", dataset: QueryDataset = PUBLISHED) -> Response:
     """The page for people: the form, the named queries, and the results of `query`."""
     status, results, error = 200, None, None
     if query:

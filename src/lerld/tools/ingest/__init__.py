@@ -80,7 +80,7 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class Result:
+class IngestResult:
     """The outcome of every document, and the Turtle written (with its validation report)."""
 
     outcomes: tuple[Outcome, ...]
@@ -121,7 +121,7 @@ def ingest(
     output: str = DEFAULT_OUTPUT,
     day: date | None = None,
     write: bool = True,
-) -> Result:
+) -> IngestResult:
     """Ingest the documents at `paths` into the project's `output` file (under data/).
 
     Documents that cannot be used are rejected with a reason; the others become records.
@@ -184,7 +184,7 @@ def ingest(
         temporary = target.with_name(target.name + ".tmp")
         temporary.write_text(turtle, encoding="utf-8")
         temporary.replace(target)
-    return Result(tuple(outcomes[n] for n in sorted(outcomes)), target, turtle, report)
+    return IngestResult(tuple(outcomes[n] for n in sorted(outcomes)), target, turtle, report)
 
 
 def with_file(sources: Sources, path: Path, relpath: str, text: str) -> Sources:

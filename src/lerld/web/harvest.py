@@ -23,7 +23,7 @@ from lerld.web.links import base_uri, context_url, named_format
 from lerld.web.representation import Representation
 from lerld.web.state import entity_index, state, tombstones, void_graph
 
-blueprint = Blueprint("dataset", __name__)
+blueprint = Blueprint("harvest", __name__)
 
 
 def removals() -> list:
