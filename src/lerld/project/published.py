@@ -45,6 +45,7 @@ from rdflib.namespace import DCTERMS, SKOS, XSD
 
 from lerld.core.errors import SourceError
 from lerld.core.formats import NTRIPLES
+from lerld.core.names import best_label
 from lerld.core.terms import ENTITY_BASE, LABEL_PREDICATES, is_entity, shorten
 from lerld.project.sources import IN_DATA, Sources, graph_name, load_into, source_of
 from lerld.stores import Store
@@ -103,7 +104,9 @@ def tombstones(store: Store) -> dict[str, Tombstone]:
         iri = str(row["s"])
         if iri in found:
             continue
-        label = next((row[f"l{i}"] for i in range(len(LABEL_PREDICATES)) if row.get(f"l{i}")), None)
+        label = best_label(
+            (p, row[f"l{i}"]) for i, p in enumerate(LABEL_PREDICATES) if row.get(f"l{i}")
+        )
         found[iri] = Tombstone(
             iri,
             str(row["type"]) if row.get("type") else None,

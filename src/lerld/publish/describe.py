@@ -17,6 +17,7 @@ from rdflib import RDFS, BNode, Graph, URIRef
 from rdflib.namespace import FOAF
 
 from lerld.core.terms import DEFAULT_BASE_URI, LABEL_PREDICATES
+from lerld.project.labels import add_labels
 from lerld.publish.collection import HYDRA
 from lerld.publish.void import VOID, dataset_iri
 from lerld.stores import Store
@@ -97,19 +98,6 @@ def inbound_query(iri: str, page: int = 1) -> str:
         f"SELECT ?s ?p WHERE {{ ?s ?p {URIRef(iri).n3()} FILTER(isIRI(?s)) }} "
         f"ORDER BY ?p ?s LIMIT {limit + 1} OFFSET {(page - 1) * limit}"
     )
-
-
-def add_labels(store: Store, iris: list[URIRef], graph: Graph) -> None:
-    """Add the labels of these things to `graph`: one question per label predicate, the
-    things as VALUES (VALUES of both subjects and predicates makes Oxigraph scan every
-    triple; a BIND after them is what Virtuoso refuses in a UNION branch)."""
-    if not iris:
-        return
-    values = " ".join(i.n3() for i in iris)
-    for predicate in LABEL_PREDICATES:
-        query = f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {values} }} ?s {predicate.n3()} ?o }}"
-        for row in store.select(query):
-            graph.add((row["s"], predicate, row["o"]))
 
 
 def add_inbound(store: Store, iri: str, page: int, graph: Graph) -> tuple[int, bool]:

@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from datetime import date
 from importlib import resources
 
-from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from lerld.core.formats import DUMP_FORMATS, NTRIPLES, NTRIPLES_GZIP, Format
 from lerld.core.terms import LABEL_PREDICATES, PREFIXES
 from lerld.profile import PROFILE
+from lerld.project.labels import add_labels
 from lerld.publish.collection import HYDRA
 from lerld.publish.dumps import dump_path
 from lerld.publish.index import Entry
@@ -120,7 +121,9 @@ def void_graph(store: Store, base_uri: str, index: Sequence[Entry], modified: da
     for entry in index:
         if str(EXAMPLE_CLASS) in entry.types:
             add((dataset, VOID.exampleResource, URIRef(entry.iri)))
-    _add_labels(store, graph)
+    # the labels of the things the description names (creator, publisher, examples)
+    named = {o for o in graph.objects() if isinstance(o, URIRef)} | set(graph.subjects())
+    add_labels(store, sorted(n for n in named if isinstance(n, URIRef)), graph)
     for agent in set(graph.subjects(RDF.type, FOAF.Agent)):  # DCAT-AP names agents by foaf:name
         for predicate in LABEL_PREDICATES:
             for name in graph.objects(agent, predicate):
@@ -137,14 +140,3 @@ def media_type(graph: Graph, fmt: Format) -> URIRef:
 
 def _slug(iri: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in iri.split("//", 1)[-1]).strip("-")
-
-
-def _add_labels(store: Store, graph: Graph) -> None:
-    """The labels of the entities the description names (creator, publisher, examples)."""
-    named = sorted({o for o in graph.objects() if isinstance(o, URIRef)} | set(graph.subjects()))
-    values = " ".join(URIRef(n).n3() for n in named if not isinstance(n, BNode))
-    predicates = " ".join(p.n3() for p in LABEL_PREDICATES)
-    for row in store.select(
-        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {predicates} }} ?s ?p ?o }}"
-    ):
-        graph.add((row["s"], row["p"], row["o"]))

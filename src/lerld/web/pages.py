@@ -21,8 +21,9 @@ from lerld.core.names import label_in
 from lerld.core.terms import curie, shorten
 from lerld.profile import PROFILE, Catalogue
 from lerld.project import published, releases
+from lerld.project.labels import labels_of
 from lerld.project.sources import SourceFile, source_of
-from lerld.publish import describe, editing, pagedata, vocabdoc
+from lerld.publish import describe, editing, pagedata, shapesdoc, vocabdoc
 from lerld.publish.collection import COLLECTION_FORMATS
 from lerld.publish.schemaorg import schema_org_dataset
 from lerld.publish.void import VOID_PATH
@@ -317,9 +318,9 @@ def shapes_page(path: str, graph: Graph) -> str:
     """The shapes' documentation; the things they name (stages, schemes) by their labels."""
     iris = {str(o) for o in graph.objects() if isinstance(o, URIRef)}
     labelled = graph + Graph()
-    for iri, name in vocabdoc.labels(g.snapshot.store, iris).items():
+    for iri, name in labels_of(g.snapshot.store, iris).items():
         labelled.add((URIRef(iri), RDFS.label, Literal(name)))
-    doc = vocabdoc.shapes_view(labelled, href)
+    doc = shapesdoc.shapes_view(labelled, href)
     return render_template(
         "shapes.html",
         title=doc.title,

@@ -21,7 +21,8 @@ from rdflib import URIRef
 
 from lerld.core.names import label_in
 from lerld.project import published, shapecheck
-from lerld.project.sources import IN_DATA_OR_ONTOLOGY, Sources, graph_name, load_into
+from lerld.project.labels import labels_of
+from lerld.project.sources import IN_DATA, IN_DATA_OR_ONTOLOGY, Sources, graph_name, load_into
 from lerld.project.validation.cache import ReportCache
 from lerld.project.validation.committed import unbumped_modifications
 from lerld.project.validation.compatibility import compatibility
@@ -34,7 +35,7 @@ from lerld.project.validation.engines import (
     shacl_findings,
 )
 from lerld.project.validation.integrity import integrity_findings
-from lerld.project.validation.locate import labels_of, locate
+from lerld.project.validation.locate import locate
 from lerld.project.validation.report import Finding, Report
 from lerld.stores import Store
 from lerld.stores.backends import embedded_store
@@ -102,7 +103,7 @@ def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
             findings.extend(integrity.result())
             located = tuple(locate(editorial(findings, sources, store), sources, store))
             located += tuple(Finding(**f) for f in recorded.result())
-            labels = labels_of(store, sorted({f.focus for f in located}))
+            labels = labels_of(store, {f.focus for f in located}, within=IN_DATA)
             triples = triples.result()
     finally:
         if own_store:

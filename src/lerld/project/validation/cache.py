@@ -13,7 +13,7 @@ import pyshacl
 
 import lerld.profile
 from lerld.core import names
-from lerld.project import published, releases, shacl, shapecheck
+from lerld.project import labels, published, releases, shacl, shapecheck
 from lerld.project import sources as source_files
 from lerld.project.sources import Sources
 from lerld.project.validation.report import Finding, Report
@@ -21,7 +21,7 @@ from lerld.project.validation.report import Finding, Report
 # The code a report depends on: a change to any of it validates again. Every module of
 # this package and of the profile (the classes and lists the checks know), and these.
 VALIDATING_PACKAGES = (Path(__file__).parent, Path(lerld.profile.__file__).parent)
-VALIDATING_MODULES = (names, shacl, shapecheck, source_files, releases, published)
+VALIDATING_MODULES = (names, labels, shacl, shapecheck, source_files, releases, published)
 
 
 class ReportCache:

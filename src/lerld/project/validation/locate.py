@@ -9,19 +9,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from lerld.core.names import best_labels
-from lerld.core.terms import LABEL_PREDICATES, unshorten
-from lerld.project.sources import IN_DATA, SourceFile, Sources, graph_name, values_clause
+from lerld.core.terms import unshorten
+from lerld.project.labels import batches
+from lerld.project.sources import SourceFile, Sources, graph_name, values_clause
 from lerld.project.validation.report import SHOWN_LITERAL_LENGTH, Finding
 from lerld.stores import Store
-
-# IRIs asked about in one query (a VALUES clause of this many IRIs).
-BATCH = 500
-
-
-def _batches(items: list, size: int = BATCH) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def locate(findings: list[Finding], sources: Sources, store: Store) -> Iterator[Finding]:
@@ -30,7 +22,7 @@ def locate(findings: list[Finding], sources: Sources, store: Store) -> Iterator[
     rank = {name: i for i, name in enumerate(order)}
     first: dict[str, str] = {}
     foci = sorted({f.focus for f in findings if "://" in f.focus})
-    for batch in _batches(foci):
+    for batch in batches(foci):
         rows = store.select(
             f"SELECT DISTINCT ?s ?g WHERE {{ {values_clause('?s', batch)} GRAPH ?g {{ ?s ?p ?o }} }}"
         )
@@ -66,16 +58,3 @@ def value_forms(value: str, source: SourceFile) -> list[str]:
         return [f'"{text}"', *bare]
     iri = unshorten(value)
     return source.forms_of(iri) if iri else []
-
-
-def labels_of(store: Store, nodes: list[str]) -> dict[str, str]:
-    """The best label of each node, as the data gives it (lerld.core.names' ranking)."""
-    iris = [n for n in nodes if "://" in n]
-    predicates = ", ".join(p.n3() for p in LABEL_PREDICATES)
-    rows = []
-    for batch in _batches(iris):
-        rows += store.select(
-            f"SELECT ?s ?p ?label WHERE {{ {values_clause('?s', batch)} "
-            f"GRAPH ?g {{ ?s ?p ?label }} FILTER(?p IN ({predicates})) {IN_DATA} }}"
-        )
-    return best_labels(rows)
