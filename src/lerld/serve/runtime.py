@@ -19,8 +19,8 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
 from granian import Granian
 from granian.constants import Interfaces
 from granian.http import HTTP1Settings
@@ -31,6 +31,9 @@ from lerld.project.snapshot import Snapshot
 from lerld.serve.reload import Reloader
 from lerld.web.sparql import in_process, query_workers
 from lerld.web.state import WebState, holder_of
+
+if TYPE_CHECKING:  # the application is the web layer's; only its type is named here
+    from flask import Flask
 
 # Threads per web worker: a slow request (a SPARQL query) does not hold up the others.
 SERVE_THREADS = 2
