@@ -1,1 +1,1 @@
-"""lerld's benchmarks at scale: `python -m benchmarks` (see benchmarks/run.py and README)."""
+"""lerld's benchmarks at scale: `python -m benchmarks` (see benchmarks/run.py and docs/benchmarks.md)."""

@@ -187,7 +187,7 @@ def virtuoso_command(directory: Path, http_port: int, sql_port: int) -> list[str
     writes only on /sparql-auth and /sparql-graph-crud-auth, with HTTP Digest), on
     loopback, with its database in `directory`: a throwaway copy of the stock ini whose
     files and ports point there. The stock ResultSetMaxRows (10000) would cut lerld's
-    dumps, as on any production Virtuoso that keeps it: raised, as the README says."""
+    dumps, as on any production Virtuoso that keeps it: raised, as docs/remote-stores.md says."""
     import configparser
 
     binary = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"

@@ -115,7 +115,7 @@ def test_the_guide_lists_every_kind_and_every_term_of_the_vocabulary(repo_guide)
     missing = [shorten(str(t)) for t in terms if f"`{shorten(str(t))}`" not in page]
     assert not missing, missing
     targets = set(shapes.objects(None, SH.targetClass))
-    # a tombstone is no kind of entity: it keeps the IRI of an entity of any kind (README)
+    # a tombstone is no kind of entity: it keeps the IRI of an entity of any kind (docs/persistence.md)
     assert {URIRef(k.cls) for k in repo_guide.kinds} == targets - {AS.Tombstone}
     organization = repo_guide.kind("organization")
     assert organization.file == "data/organizations.ttl"

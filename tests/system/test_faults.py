@@ -173,7 +173,7 @@ def migrating_connections() -> bool:
 
 
 # Without tcp_migrate_req, a connection that races the closing of the dead worker's socket
-# is reset (documented in the README); this long after the kill, none may be.
+# is reset (documented in docs/reliability.md); this long after the kill, none may be.
 RESET_WINDOW = 1.0
 
 
@@ -241,8 +241,8 @@ def test_a_killed_query_supervisor_is_replaced(embedded):
 
 
 def test_the_load_test_script_runs_clean(tmp_path):
-    """A short run of benchmarks/reliability/load_test.py (the README's figures come from
-    the full 60 s, 64-connection run): no error, memory within bounds."""
+    """A short run of benchmarks/reliability/load_test.py (the full run is 60 s
+    with 64 connections): no error, memory within bounds."""
     figures = tmp_path / "load.json"
     result = subprocess.run(
         [

@@ -482,7 +482,7 @@ def test_load_replaces_the_published_version_in_one_step(empty_store, project):
         Settings(root=project)
     ).store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     if empty_store.engine == "virtuoso" and not seen <= {with_example, final}:
-        # Known limit (README): Virtuoso's queries see a SPARQL update's operations as
+        # Known limit (docs/remote-stores.md): Virtuoso's queries see a SPARQL update's operations as
         # they run (seen here: one graph half dropped), though the update is one request.
         pytest.xfail(f"Virtuoso readers saw a switch half done: {sorted(seen)}")
     assert seen <= {with_example, final}, seen  # never a mix of the two versions

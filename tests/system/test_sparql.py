@@ -233,7 +233,7 @@ def test_dataset_from_the_protocol_and_from_the_query(sparql_server):
 def test_named_graphs_are_the_source_files_and_nothing_else(sparql_server, snapshot, request):
     queries = ["SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"]
     # Virtuoso 7 answers `GRAPH ?g { }` (an empty group) with no solution, against SPARQL
-    # 1.1 (one per named graph): a known difference of that engine, in the README.
+    # 1.1 (one per named graph): a known difference of that engine, in docs/remote-stores.md.
     if request.node.callspec.params["sparql_server"] != "virtuoso":
         queries.append("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
     for query in queries:

@@ -40,7 +40,7 @@ CONTEXT_NAME = "context.jsonld"
 VERSION_BASE = str(LER).rstrip("#") + "/"  # https://w3id.org/ler/ns/ + X.Y.Z
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 SCHEMA = Namespace("https://schema.org/")
-# The changes vocabulary of /ns/changes (documented in the README).
+# The changes vocabulary of /ns/changes (documented in docs/vocabulary.md).
 CHANGES = Namespace(VERSION_BASE + "changes#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 
@@ -363,7 +363,7 @@ def history(steps: Iterable[Step]) -> dict[str, list[str]]:
 
 def changes_graph(steps: Iterable[Step]) -> Graph:
     """The changelog as RDF: each version a prov:Entity (owl:priorVersion the one before),
-    each change a chg:Change of the version it is part of (see the README for the terms)."""
+    each change a chg:Change of the version it is part of (see docs/vocabulary.md for the terms)."""
     graph = Graph()
     graph.bind("chg", CHANGES)
     graph.bind("prov", PROV)

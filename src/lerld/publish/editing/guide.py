@@ -50,7 +50,7 @@ def guide(store: Store, day: date | None = None) -> Guide:
     shapes, ontology = graphs_under(store, SHAPES_GRAPHS), graphs_under(store, ONTOLOGY_GRAPHS)
     facts = Facts(store, ontology)
     day = day or facts.latest_modified()
-    # a tombstone is no kind of entity: it keeps the IRI of an entity of any kind (README)
+    # a tombstone is no kind of entity: it keeps the IRI of an entity of any kind (docs/persistence.md)
     node_shapes = sorted(
         (
             s
