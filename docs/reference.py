@@ -112,17 +112,6 @@ def option_actions() -> Iterator[argparse.Action]:
                 yield action
 
 
-def expanded_help(action: argparse.Action) -> str:
-    """An option's help with its %(default)s and the like filled in, as --help shows it."""
-    text = " ".join((action.help or "").split())
-    if "%(" not in text:
-        return text
-    params = {k: v for k, v in vars(action).items() if v is not argparse.SUPPRESS}
-    if params.get("choices") is not None:
-        params["choices"] = ", ".join(str(c) for c in params["choices"])
-    return text % params
-
-
 def settings_fields() -> list[dataclasses.Field]:
     from lerld.core.settings import Settings
 
@@ -139,17 +128,11 @@ def default_of(field: dataclasses.Field) -> str:
     return "—" if value is None else f"`{value}`"
 
 
-def setting_help(field: dataclasses.Field, actions: list[argparse.Action]) -> str:
-    """What a setting is: its declared help (lerld.core.settings.help_text, or the field's
-    metadata), else the help of the command-line option that sets it."""
-    from lerld.core import settings
+def setting_help(field: dataclasses.Field) -> str:
+    """What a setting is: the help its field declares (lerld.core.settings.help_text)."""
+    from lerld.core.settings import help_text
 
-    if hasattr(settings, "help_text") and field.metadata.get("help"):
-        return " ".join(settings.help_text(field.name).split())
-    declared = field.metadata.get("help")
-    if declared:
-        return " ".join(declared.split())
-    return next((expanded_help(a) for a in actions if a.help), UNDOCUMENTED)
+    return " ".join(help_text(field.name).split()) if field.metadata.get("help") else UNDOCUMENTED
 
 
 def settings_table() -> str:
@@ -168,7 +151,7 @@ def settings_table() -> str:
         kind = str(field.type).replace("|", "or")
         rows.append(
             f"| `{field.name}` | {kind} | {default_of(field)} | {option or '—'} | "
-            f"{env or '—'} | {cell(setting_help(field, setting_actions))} |"
+            f"{env or '—'} | {cell(setting_help(field))} |"
         )
     return "\n".join(rows) + "\n"
 

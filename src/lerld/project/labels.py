@@ -44,8 +44,8 @@ def add_labels(store: Store, iris: list[URIRef], graph: Graph) -> None:
     triple; a BIND after them is what Virtuoso refuses in a UNION branch)."""
     if not iris:
         return
-    values = " ".join(i.n3() for i in iris)
+    things = values_clause("?s", iris)
     for predicate in LABEL_PREDICATES:
-        query = f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {values} }} ?s {predicate.n3()} ?o }}"
+        query = f"SELECT ?s ?o WHERE {{ {things} ?s {predicate.n3()} ?o }}"
         for row in store.select(query):
             graph.add((row["s"], predicate, row["o"]))

@@ -11,14 +11,11 @@ implementation over any store.
 
 from lerld.publish.editing.guide import guide
 from lerld.publish.editing.markdown import to_markdown, write_docs
-from lerld.publish.editing.model import Guide, Kind, Property
-from lerld.publish.editing.new import Written, new_entity
+from lerld.publish.editing.model import Guide
+from lerld.publish.editing.new import new_entity
 
 __all__ = [
     "Guide",
-    "Kind",
-    "Property",
-    "Written",
     "guide",
     "new_entity",
     "to_markdown",
