@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class Format:
     @property
     def is_rdf(self) -> bool:
         return self.rdflib_format is not None
+
+    def __reduce__(self) -> tuple:
+        # A format of the table travels to another process (a query process) as its key:
+        # a few bytes, and the same object on the other side.
+        return (by_key, (self.key,)) if _BY_KEY.get(self.key) is self else super().__reduce__()
 
 
 W3C_FORMATS = "http://www.w3.org/ns/formats/"
@@ -123,6 +129,12 @@ TSV = Format(
 )
 # Order is the preference when the client's Accept ties (*/*, or no Accept at all).
 RESULTS_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
+_BY_KEY = {f.key: f for f in (*SITE_FORMATS, *RESULTS_FORMATS)}
+
+
+def by_key(key: str) -> Format:
+    """The format of the table with this key."""
+    return _BY_KEY[key]
 
 
 def by_extension(extension: str, formats: Sequence[Format] = DOCUMENT_FORMATS) -> Format | None:
@@ -226,6 +238,13 @@ def negotiate(accept: str | None, formats: Sequence[Format] = DOCUMENT_FORMATS) 
     The client's weights decide; among formats of equal weight, the server's order (that of
     `formats`) does. A missing or empty Accept header accepts anything, so it gets the
     first format."""
+    return _negotiate(accept, tuple(formats))
+
+
+# A client sends the same Accept header with every request: parsing it once per process
+# takes ~20 us off each /sparql request (the answer is a pure function of the two).
+@lru_cache(maxsize=1024)
+def _negotiate(accept: str | None, formats: tuple[Format, ...]) -> Format | None:
     if not accept or not accept.strip():
         return formats[0]
     ranges = parse_accept(accept)

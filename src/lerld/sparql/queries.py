@@ -71,31 +71,22 @@ class QueryShape:
     dataset: bool = False  # it names its own dataset (FROM / FROM NAMED)
 
 
-def words(query: str) -> list[str]:
-    """The query's keywords and bare names, upper-cased, outside comments, strings and IRIs."""
-    return [m.group().upper() for m in _TOKEN.finditer(query) if m.lastgroup == "word"]
-
-
 def shape(query: str) -> QueryShape:
-    keywords = words(query)
-    first = next((w for w in keywords if w not in ("BASE", "PREFIX")), None)
-    return QueryShape(
-        form=QUERY_FORMS.get(first or ""),
-        update=first in UPDATE_KEYWORDS,
-        service="SERVICE" in keywords,
-        dataset="FROM" in keywords,
-    )
-
-
-def check_size(query: str) -> None:
-    """Raise MalformedQuery for a query nested deeper, or with more operators or patterns,
-    than the limits above."""
+    """What the query is; MalformedQuery for a query nested deeper, or with more operators
+    or patterns, than the limits above. One pass over its tokens."""
     depth = deepest = operators = patterns = 0
+    first, service, dataset = None, False, False
     for match in _TOKEN.finditer(query):
-        kind, text = match.lastgroup, match.group()
+        kind = match.lastgroup
         if kind == "word":
-            patterns += text.upper() in _PATTERN_WORDS
+            word = match.group().upper()
+            patterns += word in _PATTERN_WORDS
+            if first is None and word not in ("BASE", "PREFIX"):
+                first = word
+            service = service or word == "SERVICE"
+            dataset = dataset or word == "FROM"
         elif kind == "other":
+            text = match.group()
             if text in "({[":
                 depth += 1
                 deepest = max(deepest, depth)
@@ -115,6 +106,12 @@ def check_size(query: str) -> None:
                 f"the query is too large for this endpoint: it has {value} {what}, the "
                 f"limit is {limit}; split it, or put long lists of values in VALUES"
             )
+    return QueryShape(
+        form=QUERY_FORMS.get(first or ""),
+        update=first in UPDATE_KEYWORDS,
+        service=service,
+        dataset=dataset,
+    )
 
 
 def service_endpoints(query: str) -> list[str | None]:
@@ -157,7 +154,6 @@ def check(query: str, allow_service: bool = False, public_services_only: bool = 
     update or (unless allowed) a SERVICE call, or one to a non-public address (unless
     public_services_only is False: a local user's own query), and MalformedQuery for a
     query too large. Syntax is the store's parser's business."""
-    check_size(query)
     found = shape(query)
     if found.update:
         raise QueryRejected(

@@ -4,31 +4,36 @@ pyoxigraph cannot interrupt a running query, and a thread cannot be killed, so a
 that must be stopped has to run in a process of its own. QueryWorkers forks a
 supervisor process once (before the web server starts threads or workers); the
 supervisor forks `size` executor processes, which share the store's memory
-copy-on-write (a store on disk is reopened read-only in each). Executors take
-connections on one Unix socket (the kernel hands each to an idle executor), evaluate one
-query per connection and send back the answer.
+copy-on-write (a store on disk is reopened read-only in each).
 
-An executor writes the deadline of the query it runs into a slot of shared memory; the
-supervisor kills (SIGKILL) an executor whose deadline has passed, which frees its CPU at
-once, and forks a fresh one. The client sees the connection close without an answer
-after the time limit, and raises QueryTimeout.
+Requests are datagrams on one Unix socket that every executor reads: the kernel hands
+each to one idle executor, and requests wait in the socket while all are busy. Each
+client thread has a socket of its own (an abstract address the kernel picks), to which
+the executor sends the answer. A message of more than `_INLINE` bytes travels as a memory
+file (memfd) passed with the datagram. A round trip is one datagram each way (~40 us
+here), where a connection per query cost ~230 us (connect, accept, an acknowledgement
+and the answer: four wake-ups).
 
-An executor may also grow by at most `memory_limit` MiB (RLIMIT_AS, over what it shares
-with the supervisor): a query that needs more makes its allocation fail, and the engine
-aborts the process. An executor acknowledges a query (one byte) before evaluating it, so
-the client knows whether its connection closed because the query killed the process
-(StoreUnavailable, never tried again: it would kill another) or before the query started
-(an executor that died for another reason: tried once more, queries being read-only).
+An executor writes the deadline of the query it evaluates, its request number and its
+client's address into a slot of shared memory. The supervisor kills (SIGKILL) an
+executor whose deadline has passed, which frees its CPU at once, tells the client (who
+raises QueryTimeout) and forks a fresh executor. An executor may also grow by at most
+`memory_limit` MiB (RLIMIT_AS, over what it shares with the supervisor): a query that
+needs more makes its allocation fail, and the engine aborts the process; the supervisor
+finds the slot of the dead executor still holding the query and tells its client
+(StoreUnavailable). A query is never tried again: it would kill another executor.
 """
 
 from __future__ import annotations
 
+import array
 import atexit
 import contextlib
 import logging
 import mmap
 import os
 import pickle
+import random
 import resource
 import shutil
 import signal
@@ -52,35 +57,66 @@ from lerld.stores.results import Answer, Formats
 
 log = logging.getLogger("lerld.sparql")
 
-_LENGTH = struct.Struct("!Q")
-_SLOT = struct.Struct("d")
+# A message: its kind (inline or in a memory file) and its request number, then the body.
+_HEADER = struct.Struct("!cQ")
+_INLINE_KIND, _FILE_KIND = b"i", b"f"
+# The most bytes a datagram carries inline (the default socket buffers take ~200 KiB).
+_INLINE = 60_000
+# An executor's slot: the deadline of the query it evaluates (0: none), the request's
+# number and the client's address (abstract Unix addresses are at most 108 bytes).
+_SLOT = struct.Struct("dQH108s")
 # Errors an executor may report, rebuilt by name on the client's side.
 _ERRORS = {e.__name__: e for e in (MalformedQuery, QueryRejected, StoreUnavailable)}
 # How often the supervisor looks at the deadlines, in seconds.
 _TICK = 0.02
-# What an executor sends when it starts evaluating a query.
-_ACK = b"\x06"
+# How long an executor waits for a request before it looks whether its supervisor lives.
+_IDLE = struct.pack("ll", 1, 0)
+# What the supervisor tells a client whose query's executor it killed (at the time limit),
+# or found dead while evaluating the query, or before it had started to.
+_TIMED_OUT, _DIED, _LOST = "timeout", "died", "lost"
+# An executor's deadline while it takes a request from the socket (0: it holds none).
+_TAKING = -1.0
 
 
-def _send(conn: socket.socket, payload: bytes) -> None:
-    conn.sendall(_LENGTH.pack(len(payload)) + payload)
+def _post(
+    sock: socket.socket, address: str | bytes, number: int, body: bytes, wait: bool = True
+) -> None:
+    """Send one message; while the receiver's queue is full, wait (up to the socket's
+    timeout), or with wait=False give up at once (BlockingIOError)."""
+    flags = 0 if wait else socket.MSG_DONTWAIT
+    if len(body) <= _INLINE:
+        sock.sendto(_HEADER.pack(_INLINE_KIND, number) + body, flags, address)
+        return
+    fd = os.memfd_create("lerld-sparql", os.MFD_CLOEXEC)
+    try:
+        with open(fd, "wb", closefd=False) as file:
+            file.write(body)
+        # (socket.send_fds would drop the address)
+        passed = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))]
+        sock.sendmsg([_HEADER.pack(_FILE_KIND, number)], passed, flags, address)
+    finally:
+        os.close(fd)
 
 
-def _receive_exactly(conn: socket.socket, size: int) -> bytes | None:
-    chunks, remaining = [], size
-    while remaining:
-        chunk = conn.recv(min(remaining, 1 << 20))
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+def _take(sock: socket.socket, flags: int = 0) -> tuple[int, bytes, str | bytes]:
+    """The next message: its request number, its body and the sender's address."""
+    data, fds, _, address = socket.recv_fds(sock, _HEADER.size + _INLINE, 1, flags)
+    try:
+        kind, number = _HEADER.unpack_from(data)
+        if kind == _FILE_KIND and fds:
+            with open(fds[0], "rb", closefd=False) as file:
+                file.seek(0)
+                return number, file.read(), address
+        return number, data[_HEADER.size :], address
+    finally:
+        for fd in fds:
+            os.close(fd)
 
 
-def _receive(conn: socket.socket) -> bytes | None:
-    """One framed message, or None when the peer closed the connection first."""
-    header = _receive_exactly(conn, _LENGTH.size)
-    return None if header is None else _receive_exactly(conn, _LENGTH.unpack(header)[0])
+def _bytes(address: str | bytes) -> bytes:
+    """A Unix socket address as bytes (Python gives an abstract address as bytes, a path as
+    text)."""
+    return address if isinstance(address, bytes) else os.fsencode(address)
 
 
 def _fork(run: Callable[[], None]) -> int:
@@ -122,6 +158,8 @@ class QueryWorkers:
         self._owner: int | None = None
         self._supervisor: int | None = None
         self._directory: Path | None = None
+        self._address = ""
+        self._clients = threading.local()
 
     @property
     def address(self) -> str:
@@ -135,21 +173,21 @@ class QueryWorkers:
             if self._supervisor is not None:
                 return
             self._directory = Path(tempfile.mkdtemp(prefix="lerld-sparql-"))
+            self._address = self.address
             self._launch()
             atexit.register(self.close)
 
     def _launch(self) -> None:
-        """Fork the supervisor, its executors listening at the pool's address."""
+        """Fork the supervisor, its executors reading requests at the pool's address."""
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.address)
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(self.address)
-        listener.listen(128)
-        deadlines = mmap.mmap(-1, _SLOT.size * self.size)
+        requests = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        requests.bind(self.address)
+        slots = mmap.mmap(-1, _SLOT.size * self.size)
         owner = os.getpid()
-        pid = _fork(lambda: self._supervise(listener, deadlines, owner))
-        listener.close()
-        deadlines.close()
+        pid = _fork(lambda: self._supervise(requests, slots, owner))
+        requests.close()
+        slots.close()
         self._owner, self._supervisor = owner, pid
 
     def revive(self) -> bool:
@@ -181,6 +219,15 @@ class QueryWorkers:
 
     # --- the client side, in the web server's threads ------------------------------------
 
+    def _client(self) -> socket.socket:
+        """This thread's socket for answers (a process forked from another makes its own)."""
+        local = self._clients
+        if getattr(local, "pid", None) != os.getpid():
+            client = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            client.bind("")  # Linux picks a free abstract address
+            local.socket, local.pid = client, os.getpid()
+        return local.socket
+
     def query(
         self,
         query: str,
@@ -189,51 +236,56 @@ class QueryWorkers:
         max_rows: int | None = None,
     ) -> Answer:
         self.start()
-        payload = pickle.dumps((query, formats, dataset, max_rows))
+        client = self._client()
+        request = pickle.dumps((query, formats, dataset, max_rows))
         # Time to wait for an executor: all may be busy with queries that run to the limit.
-        patience = 2 * self.time_limit + 5
-        for _ in range(2):
-            started = time.monotonic()
-            try:
-                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-                    conn.settimeout(patience)
-                    conn.connect(self.address)
-                    _send(conn, payload)
-                    started_evaluating = conn.recv(1) == _ACK
-                    reply = _receive(conn) if started_evaluating else None
-            except TimeoutError:
-                raise StoreUnavailable(
-                    "every query process is busy; try again in a moment"
-                ) from None
-            except OSError as e:
-                raise StoreUnavailable(f"the query processes do not answer: {e}") from e
-            if reply is not None:
-                status, *value = pickle.loads(reply)
-                if status == "ok":
-                    return value[0]
-                raise _ERRORS.get(value[0], StoreUnavailable)(value[1])
-            if time.monotonic() - started >= self.time_limit:
-                raise QueryTimeout(self.time_limit)
-            if started_evaluating:
-                limit = f" of {self.memory_limit} MiB" if self.memory_limit else ""
-                raise StoreUnavailable(
-                    "the query stopped the process that evaluated it: it needs more memory "
-                    f"than the limit{limit}, or the query engine failed on it"
-                )
-        raise StoreUnavailable("the query process stopped before answering")
+        deadline = time.monotonic() + 2 * self.time_limit + 5
+        for _ in range(2):  # once more if the request was lost with its executor
+            status, *value = self._ask(client, request, deadline)
+            if status != _LOST:
+                break
+        if status == "ok":
+            return value[0]
+        if status == _TIMED_OUT:
+            raise QueryTimeout(self.time_limit)
+        if status == _DIED:
+            limit = f" of {self.memory_limit} MiB" if self.memory_limit else ""
+            raise StoreUnavailable(
+                "the query stopped the process that evaluated it: it needs more memory "
+                f"than the limit{limit}, or the query engine failed on it"
+            )
+        if status == _LOST:
+            raise StoreUnavailable("the query process stopped before answering")
+        raise _ERRORS.get(value[0], StoreUnavailable)(value[1])
+
+    def _ask(self, client: socket.socket, request: bytes, deadline: float) -> tuple:
+        """Send a request, and wait for its answer, or what the supervisor says of it."""
+        number = random.getrandbits(64)  # another process's numbers differ (reseeded at fork)
+        try:
+            client.settimeout(max(deadline - time.monotonic(), 1e-3))
+            _post(client, self._address, number, request)
+            while True:  # answers to requests this thread gave up on may come first: skipped
+                answered, reply, _ = _take(client)
+                if answered == number:
+                    return pickle.loads(reply)
+                client.settimeout(max(deadline - time.monotonic(), 1e-3))
+        except TimeoutError:
+            raise StoreUnavailable("every query process is busy; try again in a moment") from None
+        except OSError as e:
+            raise StoreUnavailable(f"the query processes do not answer: {e}") from e
 
     # --- the supervisor ---------------------------------------------------------------
 
-    def _supervise(self, listener: socket.socket, deadlines: mmap.mmap, owner: int) -> None:
+    def _supervise(self, requests: socket.socket, slots: mmap.mmap, owner: int) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C stops the server, then us
         stopping: list[int] = []
         signal.signal(signal.SIGTERM, lambda signum, _: stopping.append(signum))
-        pids = [self._spawn(slot, listener, deadlines) for slot in range(self.size)]
+        pids = [self._spawn(slot, requests, slots) for slot in range(self.size)]
         try:
             while not stopping and os.getppid() == owner:
                 now = time.monotonic()
                 for slot, pid in enumerate(pids):
-                    deadline = _SLOT.unpack_from(deadlines, slot * _SLOT.size)[0]
+                    deadline, number, length, client = _SLOT.unpack_from(slots, slot * _SLOT.size)
                     overdue = 0 < deadline < now
                     if overdue:
                         os.kill(pid, signal.SIGKILL)
@@ -243,11 +295,15 @@ class QueryWorkers:
                             self.time_limit,
                             pid,
                         )
-                    if overdue or os.waitpid(pid, os.WNOHANG)[0]:
-                        if overdue:
-                            os.waitpid(pid, 0)
-                        _SLOT.pack_into(deadlines, slot * _SLOT.size, 0.0)
-                        pids[slot] = self._spawn(slot, listener, deadlines)
+                        os.waitpid(pid, 0)
+                    elif not os.waitpid(pid, os.WNOHANG)[0]:
+                        continue
+                    if deadline:  # the executor held a request: its client waits
+                        news = _TIMED_OUT if overdue else _LOST if deadline < 0 else _DIED
+                        with contextlib.suppress(OSError):
+                            _post(requests, client[:length], number, pickle.dumps((news,)), False)
+                    _SLOT.pack_into(slots, slot * _SLOT.size, 0.0, 0, 0, b"")
+                    pids[slot] = self._spawn(slot, requests, slots)
                 time.sleep(_TICK)
         finally:
             for pid in pids:
@@ -257,42 +313,50 @@ class QueryWorkers:
                 with contextlib.suppress(ChildProcessError):
                     os.waitpid(pid, 0)
 
-    def _spawn(self, slot: int, listener: socket.socket, deadlines: mmap.mmap) -> int:
-        return _fork(lambda: self._execute(slot, listener, deadlines))
+    def _spawn(self, slot: int, requests: socket.socket, slots: mmap.mmap) -> int:
+        return _fork(lambda: self._execute(slot, requests, slots))
 
     # --- an executor --------------------------------------------------------------------
 
-    def _execute(self, slot: int, listener: socket.socket, deadlines: mmap.mmap) -> None:
+    def _execute(self, slot: int, requests: socket.socket, slots: mmap.mmap) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         supervisor = os.getppid()
         store = self.open_store()
         if self.memory_limit is not None:
             _limit_growth(self.memory_limit << 20)
-        listener.settimeout(1.0)
+        # a blocking read that gives up after a while: the kernel wakes one reader only
+        requests.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _IDLE)
         offset = slot * _SLOT.size
         while os.getppid() == supervisor:
+            # Note the request in the slot before taking it from the socket: a process
+            # killed from outside may still take a request on its way out, and the
+            # supervisor then tells the client to send it again.
             try:
-                conn, _ = listener.accept()
-            except TimeoutError:
+                head, client = requests.recvfrom(_HEADER.size, socket.MSG_PEEK)
+            except (BlockingIOError, InterruptedError):
                 continue
-            with conn:
-                conn.settimeout(None)
-                _SLOT.pack_into(deadlines, offset, time.monotonic() + self.time_limit)
-                try:
-                    request = _receive(conn)
-                    if request is None:
-                        continue
-                    conn.sendall(_ACK)
-                    reply: tuple = ("ok", store.query(*pickle.loads(request)))
-                except LerldError as e:
-                    reply = ("error", type(e).__name__, str(e))
-                except Exception as e:  # report, and keep serving
-                    reply = ("error", "StoreUnavailable", f"the query failed: {e!r}")
-                finally:
-                    _SLOT.pack_into(deadlines, offset, 0.0)
-                with contextlib.suppress(OSError):
-                    _send(conn, pickle.dumps(reply))
+            number = _HEADER.unpack_from(head)[1] if len(head) == _HEADER.size else 0
+            client = _bytes(client)
+            _SLOT.pack_into(slots, offset, _TAKING, number, len(client), client)
+            try:
+                number, request, client = _take(requests, socket.MSG_DONTWAIT)
+            except BlockingIOError:  # another executor took it
+                _SLOT.pack_into(slots, offset, 0.0, 0, 0, b"")
+                continue
+            client = _bytes(client)
+            deadline = time.monotonic() + self.time_limit
+            _SLOT.pack_into(slots, offset, deadline, number, len(client), client)
+            try:
+                reply: tuple = ("ok", store.query(*pickle.loads(request)))
+            except LerldError as e:
+                reply = ("error", type(e).__name__, str(e))
+            except Exception as e:  # report, and keep serving
+                reply = ("error", "StoreUnavailable", f"the query failed: {e!r}")
+            finally:
+                _SLOT.pack_into(slots, offset, 0.0, 0, 0, b"")
+            with contextlib.suppress(OSError):
+                _post(requests, client, number, pickle.dumps(reply), False)
 
 
 def _limit_growth(extra: int) -> None:

@@ -1,0 +1,117 @@
+"""The stoppable query processes themselves (lerld.sparql.workers), without HTTP: answers
+and requests of any size travel whole, a request lost with a process killed as it took it
+is sent once more, and an answer a client gave up on never reaches its next query.
+
+The time and memory limits, and processes killed from outside, are tested through the
+server: tests/system/test_sparql_limits.py, test_hostile_sparql.py, test_faults.py."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from lerld.core.errors import StoreUnavailable
+from lerld.core.formats import NTRIPLES, SPARQL_JSON
+from lerld.sparql import workers
+from lerld.sparql.workers import QueryWorkers
+from lerld.stores import PUBLISHED
+from lerld.stores.oxigraph import OxigraphStore
+from lerld.stores.results import Formats
+
+FORMATS = Formats(SPARQL_JSON, NTRIPLES)
+EVERYTHING = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+
+
+@pytest.fixture(scope="module")
+def store() -> OxigraphStore:
+    """A store whose answer to EVERYTHING is far larger than a datagram."""
+    store = OxigraphStore()
+    graph = ox.NamedNode("urn:graph")
+    store._store.extend(
+        ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode("urn:p"), ox.Literal("x" * 100), graph)
+        for i in range(3000)
+    )
+    return store
+
+
+@pytest.fixture
+def pool(store):
+    pool = QueryWorkers(lambda: store, size=2, time_limit=10.0)
+    pool.start()
+    yield pool
+    pool.close()
+
+
+def test_answers_and_requests_larger_than_a_datagram_travel_whole(store, pool):
+    answer = pool.query(EVERYTHING, FORMATS, PUBLISHED, 10_000)
+    assert len(answer.body) > 10 * workers._INLINE
+    assert answer == store.query(EVERYTHING, FORMATS, PUBLISHED, 10_000)
+    padded = "ASK { ?s ?p ?o }" + " " * (3 * workers._INLINE)
+    assert pool.query(padded, FORMATS).body == store.query(padded, FORMATS).body
+
+
+@contextlib.contextmanager
+def dying_pool(store, marker: Path, times: int, monkeypatch) -> Iterator[QueryWorkers]:
+    """A pool of one query process that exits once it has taken a request from the pool's
+    socket, `times` times in all (counted in the file `marker`: each executor is a process
+    of its own): the request is gone with it."""
+    take = workers._take
+
+    def take_or_die(sock, flags=0):
+        taken = take(sock, flags)
+        if flags and len(marker.read_text()) < times:
+            with marker.open("a") as counter:
+                counter.write("x")
+            os._exit(1)
+        return taken
+
+    marker.write_text("")
+    monkeypatch.setattr(workers, "_take", take_or_die)
+    pool = QueryWorkers(lambda: store, size=1, time_limit=10.0)
+    pool.start()
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+def test_a_request_lost_with_its_process_is_sent_once_more(store, tmp_path, monkeypatch):
+    marker = tmp_path / "deaths"
+    with dying_pool(store, marker, 1, monkeypatch) as pool:
+        answer = pool.query("ASK { ?s ?p ?o }", FORMATS)
+    assert marker.read_text() == "x"
+    assert answer.body == store.query("ASK { ?s ?p ?o }", FORMATS).body
+
+
+def test_a_request_lost_twice_is_unavailable_not_tried_forever(store, tmp_path, monkeypatch):
+    marker = tmp_path / "deaths"
+    with dying_pool(store, marker, 2, monkeypatch) as pool:
+        with pytest.raises(StoreUnavailable, match="stopped before answering"):
+            pool.query("ASK { ?s ?p ?o }", FORMATS)
+        assert marker.read_text() == "xx"
+        # the pool goes on: the next request is answered
+        assert pool.query("ASK { ?s ?p ?o }", FORMATS).body == b'{"head":{},"boolean":true}'
+
+
+def test_an_answer_given_up_on_does_not_answer_the_next_query(store, monkeypatch):
+    pool = QueryWorkers(lambda: store, size=1, time_limit=0.2)
+    pool.start()
+    try:
+        # a client that waits a millisecond gives up on its query, whose answer comes later
+        original = pool._ask
+        monkeypatch.setattr(
+            pool, "_ask", lambda client, request, _: original(client, request, time.monotonic())
+        )
+        with pytest.raises(StoreUnavailable, match="busy"):
+            pool.query(EVERYTHING, FORMATS, PUBLISHED, 10_000)
+        monkeypatch.undo()
+        ask = pool.query("ASK { ?s ?p ?o }", FORMATS)
+        assert ask.body == b'{"head":{},"boolean":true}'
+    finally:
+        pool.close()
