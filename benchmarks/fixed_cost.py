@@ -12,7 +12,7 @@ and HTML, with wrk (32 connections) against `lerld serve` and against nginx serv
 same documents as `lerld build` writes them, with the build's own rules, same number of
 workers; the servers take turns, three runs each.
 
-    python -m benchmarks.fixed_cost [--rounds 40] [--wrk-seconds 5] [--skip-deref]
+    python -m benchmarks.fixed_cost [--rounds 40] [--wrk-seconds 5] [--skip-deref] [--threads N]
 """
 
 from __future__ import annotations
@@ -234,8 +234,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--wrk-seconds", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--skip-deref", action="store_true", help="SPARQL only")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--threads", type=int, help="lerld serve --threads (default: lerld's own default)"
+    )
     args = parser.parse_args(argv)
-    figures = measure(args.root, args.rounds, args.wrk_seconds, not args.skip_deref)
+    lerld_args = ["--threads", str(args.threads)] if args.threads else []
+    figures = measure(args.root, args.rounds, args.wrk_seconds, not args.skip_deref, lerld_args)
     print(report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))

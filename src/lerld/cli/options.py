@@ -132,7 +132,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
         values["edit_url"] = history.edit_url(args.root)
     if "store_credentials" in values:
         values["store_credentials"] = store_credentials(args) if args.endpoint else None
-    return Settings(**values)
+    try:
+        return Settings(**values)
+    except ValueError as e:  # values that do not go together (each flag checks its own)
+        raise LerldError(str(e)) from None
 
 
 def store_credentials(args: argparse.Namespace) -> tuple[str, str] | None:

@@ -64,6 +64,7 @@ SERVE = Command(
         SettingArgument("base_uri"),
         SettingArgument("store_path"),
         SettingArgument("workers"),
+        SettingArgument("threads"),
         argument("--access-log", action="store_true", help="log every request to stdout"),
         argument(
             "--reload",

@@ -35,8 +35,6 @@ from lerld.web.state import WebState, holder_of
 if TYPE_CHECKING:  # the application is the web layer's; only its type is named here
     from flask import Flask
 
-# Threads per web worker: a slow request (a SPARQL query) does not hold up the others.
-SERVE_THREADS = 2
 # How long a switch waits for the new workers to listen, and for the old ones to stop.
 LISTEN_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
@@ -57,7 +55,8 @@ def serve_options(settings: Settings, access_log: bool) -> dict:
         "address": settings.host,
         "port": settings.port,
         "workers": settings.workers,
-        "blocking_threads": SERVE_THREADS,
+        # two threads: a slow request (a SPARQL query) does not hold up the others
+        "blocking_threads": settings.threads,
         "log_access": access_log,
         "log_level": LogLevels.warning,
         # a worker told to stop finishes its requests, a SPARQL query to its time limit
