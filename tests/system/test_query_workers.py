@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +24,7 @@ from lerld.sparql import workers
 from lerld.sparql.workers import QueryWorkers
 from lerld.stores import PUBLISHED
 from lerld.stores.oxigraph import OxigraphStore
-from lerld.stores.results import Formats
+from lerld.stores.results import Answer, Formats
 
 FORMATS = Formats(SPARQL_JSON, NTRIPLES)
 EVERYTHING = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
@@ -115,3 +117,14 @@ def test_an_answer_given_up_on_does_not_answer_the_next_query(store, monkeypatch
         assert ask.body == b'{"head":{},"boolean":true}'
     finally:
         pool.close()
+
+
+def test_only_the_pool_answers_a_client(store, pool, monkeypatch):
+    """Anyone on the machine may send to a client's (abstract) address: a datagram that
+    does not come from the pool's own socket is never read, even with the right number."""
+    monkeypatch.setattr(workers.random, "getrandbits", lambda _: 42)
+    forged = pickle.dumps(("ok", Answer("boolean", SPARQL_JSON, b"forged")))
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as stranger:
+        workers._post(stranger, pool._client().getsockname(), 42, forged)
+    answer = pool.query("ASK { ?s ?p ?o }", FORMATS)
+    assert answer.body == b'{"head":{},"boolean":true}'

@@ -9,10 +9,11 @@ copy-on-write (a store on disk is reopened read-only in each).
 Requests are datagrams on one Unix socket that every executor reads: the kernel hands
 each to one idle executor, and requests wait in the socket while all are busy. Each
 client thread has a socket of its own (an abstract address the kernel picks), to which
-the executor sends the answer. A message of more than `_INLINE` bytes travels as a memory
-file (memfd) passed with the datagram. A round trip is one datagram each way (~40 us
-here), where a connection per query cost ~230 us (connect, accept, an acknowledgement
-and the answer: four wake-ups).
+the executor sends the answer; it reads only what comes from the pool's socket. A message
+of more than `_INLINE` bytes travels as a memory file (memfd) passed with the datagram.
+One datagram each way costs two wake-ups where a connection per query (connect, accept,
+an acknowledgement, the answer) cost four: 185 us against 295 us for a small query
+(benchmarks/notes.md).
 
 An executor writes the deadline of the query it evaluates, its request number and its
 client's address into a slot of shared memory. The supervisor kills (SIGKILL) an
@@ -21,7 +22,10 @@ raises QueryTimeout) and forks a fresh executor. An executor may also grow by at
 `memory_limit` MiB (RLIMIT_AS, over what it shares with the supervisor): a query that
 needs more makes its allocation fail, and the engine aborts the process; the supervisor
 finds the slot of the dead executor still holding the query and tells its client
-(StoreUnavailable). A query is never tried again: it would kill another executor.
+(StoreUnavailable). Such a query is never tried again: it would kill another executor.
+An executor notes a request in its slot before it takes it from the socket; one killed
+from outside as it took a request (before evaluating it) leaves that note, and the
+client is told to send the request once more.
 """
 
 from __future__ import annotations
@@ -265,8 +269,11 @@ class QueryWorkers:
             client.settimeout(max(deadline - time.monotonic(), 1e-3))
             _post(client, self._address, number, request)
             while True:  # answers to requests this thread gave up on may come first: skipped
-                answered, reply, _ = _take(client)
-                if answered == number:
+                answered, reply, sender = _take(client)
+                # only what comes from the pool's socket is read (the kernel names the
+                # sender, and only this user can reach the pool's directory): anyone on the
+                # machine may send to the client's abstract address
+                if answered == number and sender and _bytes(sender) == _bytes(self._address):
                     return pickle.loads(reply)
                 client.settimeout(max(deadline - time.monotonic(), 1e-3))
         except TimeoutError:
