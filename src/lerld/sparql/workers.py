@@ -162,7 +162,7 @@ class QueryWorkers:
         self._owner: int | None = None
         self._supervisor: int | None = None
         self._directory: Path | None = None
-        self._address = ""
+        self._address = b""  # the pool's address as the kernel names a sender
         self._clients = threading.local()
 
     @property
@@ -177,7 +177,7 @@ class QueryWorkers:
             if self._supervisor is not None:
                 return
             self._directory = Path(tempfile.mkdtemp(prefix="lerld-sparql-"))
-            self._address = self.address
+            self._address = os.fsencode(self.address)
             self._launch()
             atexit.register(self.close)
 
@@ -273,7 +273,7 @@ class QueryWorkers:
                 # only what comes from the pool's socket is read (the kernel names the
                 # sender, and only this user can reach the pool's directory): anyone on the
                 # machine may send to the client's abstract address
-                if answered == number and sender and _bytes(sender) == _bytes(self._address):
+                if answered == number and sender and _bytes(sender) == self._address:
                     return pickle.loads(reply)
                 client.settimeout(max(deadline - time.monotonic(), 1e-3))
         except TimeoutError:
