@@ -10,7 +10,9 @@ are compared first.
 Dereferencing: every entity's IRI (303) and its document negotiated as Turtle, JSON-LD
 and HTML, with wrk (32 connections) against `lerld serve` and against nginx serving the
 same documents as `lerld build` writes them, with the build's own rules, same number of
-workers; the servers take turns, three runs each.
+workers; the servers take turns, three runs each. A third takes its turn: the floor under
+lerld, Granian serving a WSGI app that only looks up lerld's recorded answers
+(benchmarks/floor_app.py).
 
     python -m benchmarks.fixed_cost [--rounds 40] [--wrk-seconds 5] [--skip-deref] [--threads N]
 """
@@ -18,18 +20,20 @@ workers; the servers take turns, three runs each.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
+import os
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from benchmarks import deref
+from benchmarks import deref, floor_app
 from benchmarks.sparql_named_queries import (
     ACCEPT,
     DEFAULT_ACCEPT,
@@ -40,7 +44,7 @@ from benchmarks.sparql_named_queries import (
     same_answer,
 )
 from lerld.sparql.queries import NamedQuery, parse_named_query
-from lerld.tools.processes import free_port
+from lerld.tools.processes import free_port, server
 
 REPO = Path(__file__).resolve().parent.parent
 ENTITY = "https://w3id.org/ler/id/organization/"
@@ -162,16 +166,24 @@ def dereferencing(lerld_url: str, work: Path, seconds: int, workers: int = 2) ->
     deref.static_site(lerld_url, sample, time.time(), site)
     nginx_work = work / "nginx"
     nginx_work.mkdir(exist_ok=True)
-    with deref.nginx(site, free_port(), nginx_work, workers=workers) as nginx:
+    answers = work / "answers.pickle"
+    floor_app.record(lerld_url, lines, answers)
+    with (
+        deref.nginx(site, free_port(), nginx_work, workers=workers) as nginx,
+        floor(answers, free_port(), work, workers) as floor_url,
+    ):
         differences = deref.same_answers(lerld_url, nginx.url, lines)
+        differences += deref.same_answers(lerld_url, floor_url, lines)
         if differences:
-            raise AssertionError("lerld and nginx answer differently:\n" + "\n".join(differences))
+            raise AssertionError("the servers answer differently:\n" + "\n".join(differences))
         deref.warm(lerld_url, lines)
         deref.warm(nginx.url, lines, rounds=2)
-        runs: dict[str, list[dict]] = {"lerld": [], "nginx": []}
+        deref.warm(floor_url, lines, rounds=2)
+        runs: dict[str, list[dict]] = {"lerld": [], "nginx": [], "floor": []}
         for _ in range(3):
             runs["nginx"].append(deref.wrk(nginx.url, lines, seconds, work))
             runs["lerld"].append(deref.wrk(lerld_url, lines, seconds, work))
+            runs["floor"].append(deref.wrk(floor_url, lines, seconds, work))
     figures: dict = {"entities": len(sample), "distinct_requests": len(lines)}
     for name, found in runs.items():
         median = sorted(found, key=lambda r: r["requests_per_s"])[len(found) // 2]
@@ -185,7 +197,27 @@ def dereferencing(lerld_url: str, work: Path, seconds: int, workers: int = 2) ->
     figures["lerld_vs_nginx"] = (
         figures["lerld"]["requests_per_s"] / figures["nginx"]["requests_per_s"]
     )
+    figures["lerld_vs_floor"] = (
+        figures["lerld"]["requests_per_s"] / figures["floor"]["requests_per_s"]
+    )
+    figures["floor_vs_nginx"] = (
+        figures["floor"]["requests_per_s"] / figures["nginx"]["requests_per_s"]
+    )
     return figures
+
+
+@contextlib.contextmanager
+def floor(answers: Path, port: int, work: Path, workers: int) -> Iterator[str]:
+    """Granian serving benchmarks/floor_app.py with `answers`: `workers` processes of one
+    thread (lerld's threads take turns, one at a time)."""
+    command = [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
+        "--port", str(port), "--workers", str(workers), "--blocking-threads", "1",
+        "--no-ws", "--log-level", "warning", "benchmarks.floor_app:app",
+    ]  # fmt: skip
+    env = {**os.environ, "LERLD_FLOOR_ANSWERS": str(answers), "PYTHONPATH": str(REPO)}
+    with server(command, f"http://127.0.0.1:{port}/", work / "floor.log", env=env) as running:
+        yield running.url
 
 
 def measure(
@@ -223,6 +255,11 @@ def report(figures: dict) -> str:
             f"lerld {d['lerld']['requests_per_s']:.0f} req/s {d['lerld']['runs_requests_per_s']}, "
             f"nginx {d['nginx']['requests_per_s']:.0f} req/s {d['nginx']['runs_requests_per_s']}: "
             f"{d['lerld_vs_nginx']:.2f}x nginx"
+        )
+        lines.append(
+            f"the floor (Granian + a WSGI look-up of lerld's answers) "
+            f"{d['floor']['requests_per_s']:.0f} req/s {d['floor']['runs_requests_per_s']}: "
+            f"lerld {d['lerld_vs_floor']:.2f}x the floor, the floor {d['floor_vs_nginx']:.2f}x nginx"
         )
     return "\n".join(lines)
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from email.utils import format_datetime
+import time
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
 import requests
@@ -105,6 +107,24 @@ def test_strong_etag_and_conditional_requests(fetch):
 def test_last_modified_is_an_http_date(fetch, snapshot):
     answer = fetch("/doc/stakeholder/employers.ttl")
     assert answer.headers["Last-Modified"] == format_datetime(snapshot.modified, usegmt=True)
+
+
+def test_a_document_answered_again_is_dated_when_it_is_sent(live_server):
+    """Answers kept whole for a snapshot (lerld.web.replay) keep no Date: the server dates
+    each (RFC 9110 6.6.1), where a kept one would give the first answer's time."""
+    url = live_server.url + "/doc/stakeholder/employers"
+    with requests.Session() as session:
+        for _ in range(4):  # each worker records it
+            assert session.get(url, headers={"Accept": "text/turtle"}, timeout=30).ok
+        time.sleep(1.5)
+        before = datetime.now(UTC).replace(microsecond=0)
+        answers = [
+            session.get(url, headers={"Accept": "text/turtle"}, timeout=30) for _ in range(4)
+        ]
+    for answer in answers:
+        dated = parsedate_to_datetime(answer.headers["Date"])
+        assert before <= dated <= datetime.now(UTC), answer.headers["Date"]
+        assert len(answer.raw.headers.getlist("Date")) == 1
 
 
 def test_head_has_headers_and_no_body(fetch):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,47 @@ def test_a_runaway_query_is_stopped_and_the_server_keeps_answering(limited):
     )
     assert again.status_code == 200
     assert "stopped a SPARQL query" in limited.output()
+
+
+def test_documents_are_answered_at_once_while_a_query_runs_to_its_limit(limited):
+    """One worker, two threads taking turns (lerld.serve.turns): after many requests at
+    once (both threads have taken some, one is parked), a query that runs to the time limit
+    wakes the parked thread, which answers documents and other queries meanwhile."""
+    session = requests.Session()
+    document = limited.url + "/doc/stakeholder/employers"
+
+    def fetch(_: int) -> int:
+        return requests.get(document, headers={"Accept": "text/turtle"}, timeout=30).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(fetch, range(200))) == {200}
+    runaway: dict = {}
+
+    def run() -> None:
+        response = requests.get(
+            limited.url + "/sparql",
+            params={"query": CARTESIAN},
+            headers={"Accept": JSON},
+            timeout=60,
+        )
+        runaway["status"] = response.status_code
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    for accept in ("text/turtle", "application/ld+json", "text/html") * 5:
+        answer = session.get(document, headers={"Accept": accept}, timeout=30)
+        assert answer.status_code == 200
+    asked = session.get(
+        limited.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": JSON}
+    )
+    assert asked.status_code == 200
+    took = time.monotonic() - started
+    assert "status" not in runaway  # all answered while the runaway query ran
+    assert took < 1.0, took
+    thread.join(timeout=30)
+    assert runaway["status"] == 504
 
 
 def test_limits_are_reported_in_headers(limited):

@@ -105,8 +105,9 @@ class Settings:
     threads: int = field(
         default=2,
         metadata=option(
-            "threads per worker process (default: {default}); with 1, documents are served "
-            "~1.5x faster, but a slow request (a SPARQL query up to its time limit) holds up "
+            "threads per worker process (default: {default}); they take turns: one answers "
+            "while answers are look-ups, the others take requests while it waits on slow "
+            "work (a SPARQL query up to its time limit); with 1, a slow request holds up "
             "every request its worker has taken"
         ),
     )

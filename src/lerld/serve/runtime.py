@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import math
 import threading
@@ -21,14 +22,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import granian.server.mp as granian_workers
 from granian import Granian
 from granian.constants import Interfaces
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
 
+from lerld.core import waits
 from lerld.core.settings import Settings
 from lerld.project.snapshot import Snapshot
 from lerld.serve.reload import Reloader
+from lerld.serve.turns import TakeTurns
 from lerld.web.sparql import in_process, query_workers
 from lerld.web.state import WebState, holder_of
 
@@ -42,12 +46,16 @@ STOP_TIMEOUT = 10.0
 WATCHDOG_SECONDS = 1.0
 # glibc's mallopt parameter for the size from which allocations are mmapped.
 M_MMAP_THRESHOLD = -3
+# Seconds an idle thread of a worker's pool is kept: the longest Granian allows (its
+# default is 30 s); fewer threads come and go (lerld.serve.turns).
+KEEP_THREADS = 600
 
 
 def serve_options(settings: Settings, access_log: bool) -> dict:
     """The production server's configuration: Granian (HTTP in Rust, the WSGI app in
-    forked worker processes that share the loaded snapshot), a few threads per worker so
-    that a slow request (a SPARQL query) does not hold up the others. A worker that dies
+    forked worker processes that share the loaded snapshot), a few threads per worker that
+    take turns (take_turns), so that a slow request (a SPARQL query) does not hold up the
+    others. A worker that dies
     is replaced. HTTP limits, on purpose: a request line and headers of at most 64 KiB
     together (more: 431; a URL over 64 KiB: 414), at most 100 headers (431), sent within
     10 s (then the connection is closed)."""
@@ -55,8 +63,10 @@ def serve_options(settings: Settings, access_log: bool) -> dict:
         "address": settings.host,
         "port": settings.port,
         "workers": settings.workers,
-        # two threads: a slow request (a SPARQL query) does not hold up the others
+        # threads that take turns (lerld.serve.turns): a slow request (a SPARQL query)
+        # does not hold up the others
         "blocking_threads": settings.threads,
+        "blocking_threads_idle_timeout": KEEP_THREADS,
         "log_access": access_log,
         "log_level": LogLevels.warning,
         # a worker told to stop finishes its requests, a SPARQL query to its time limit
@@ -80,9 +90,39 @@ def run_server(
     app: Flask, options: dict, reloader: Callable[[Callable[[Snapshot], bool]], Reloader]
 ) -> None:
     """Serve the app with Granian until it is stopped; reloader(switch) makes the Reloader."""
+    if options["blocking_threads"] > 1:
+        take_turns()
     server = ReloadingServer(app, reloader, interface=Interfaces.WSGI, **options)
     # The workers are forked from this process: they serve the app already built here.
     server.serve(target_loader=lambda _target: in_worker(app))
+
+
+def take_turns() -> None:
+    """Make the request threads of the web workers forked from here on take turns
+    (lerld.serve.turns). Granian has no hook around a request's whole handling (after its
+    answer is handed over, when a thread may park): its WSGI wrapper, which every worker
+    applies to the app, is wrapped. tests/system/test_sparql_limits.py checks that it is."""
+    wrap = granian_workers._wsgi_call_wrap
+    if getattr(wrap, "takes_turns", False):
+        return
+
+    @functools.wraps(wrap)
+    def wrap_taking_turns(callback: Callable, *args, **kwargs) -> Callable:
+        run_request = wrap(callback, *args, **kwargs)  # in the worker, once
+        turns = TakeTurns()
+        waits.listen(turns)
+
+        def run(proto, scope):
+            turns.request_started()
+            try:
+                return run_request(proto, scope)
+            finally:
+                turns.request_ended()
+
+        return run
+
+    wrap_taking_turns.takes_turns = True  # type: ignore[attr-defined]
+    granian_workers._wsgi_call_wrap = wrap_taking_turns
 
 
 # --- the processes forked from the master ------------------------------------------------

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import Flask, g
 
 from lerld.core.settings import Settings
+from lerld.core.waits import may_take_long
 from lerld.profile import PROFILE
 from lerld.project.snapshot import Snapshot, build_snapshot
 from lerld.web.replay import ReplayCache
@@ -28,7 +29,8 @@ class PublishedGate:
 
     def __call__(self, environ, start_response):
         if self.holder.published < self.holder.generation:
-            self.holder.wait_until_published()
+            with may_take_long():
+                self.holder.wait_until_published()
         return self.app(environ, start_response)
 
 

@@ -11,7 +11,13 @@ look-up and one write. HEAD is answered from the GET entry without the body.
 Everything else goes to the application as usual: other methods, other paths, requests
 with conditional or range headers (so 304 and ETag logic stay in one place), and answers
 other than 200 and 303. A new snapshot brings new, empty entries; those of one snapshot
-stop growing at `max_bytes`.
+stop growing at `max_bytes`. What the application does may take long (a query, a
+rendering): it runs in a `may_take_long()` section, so that `lerld serve` lets another
+thread take requests meanwhile (lerld.serve.turns).
+
+An entry keeps no Date header: the server dates each answer when it sends it (RFC 9110
+6.6.1), where a kept one would give the time of the first answer for as long as the
+snapshot is served.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from lerld.core.waits import may_take_long
 
 # Conditional and range request headers: the application answers them (the 304 / 412
 # logic stays in one place), never a layer in front of it.
@@ -78,7 +86,8 @@ class ReplayCache:
             or not path.startswith(DOCUMENT_PREFIXES)
             or any(h in environ for h in BYPASS_HEADERS)
         ):
-            return self.app(environ, start_response)
+            with may_take_long():
+                return self.app(environ, start_response)
         kept = self.current_entries()
         key = (
             path,
@@ -89,9 +98,10 @@ class ReplayCache:
         )
         entry = kept.entries.get(key)
         if entry is None:
-            if method == "HEAD":
-                return self.app(environ, start_response)
-            return self._record(environ, start_response, kept, key)
+            with may_take_long():
+                if method == "HEAD":
+                    return self.app(environ, start_response)
+                return self._record(environ, start_response, kept, key)
         status, headers, body = entry
         start_response(status, headers)
         return [body] if method == "GET" else []
@@ -119,6 +129,7 @@ class ReplayCache:
             and kept.size + len(body) <= self.max_bytes
             and not any(name.lower() == "set-cookie" for name, _ in headers)
         ):
-            kept.entries[key] = (status, headers, body)
+            undated = [(name, value) for name, value in headers if name.lower() != "date"]
+            kept.entries[key] = (status, undated, body)
             kept.size += len(body) + 512  # the key and headers, roughly
         return [body]
