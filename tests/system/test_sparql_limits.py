@@ -171,7 +171,7 @@ def test_documents_are_answered_at_once_while_a_query_runs_to_its_limit(limited)
     assert asked.status_code == 200
     took = time.monotonic() - started
     assert "status" not in runaway  # all answered while the runaway query ran
-    assert took < 1.0, took
+    assert took < 1.5, took  # held up, they would wait for the end (1.7 s from the start)
     thread.join(timeout=30)
     assert runaway["status"] == 504
 
