@@ -206,8 +206,16 @@ def test_a_killed_web_worker_is_replaced(embedded):
 
 
 def query_processes(pid: int) -> set[int]:
-    """The processes two levels below the server's first: the query supervisor's."""
-    return {p for p in process_tree(pid) if p != pid and parent_of(p) != pid}
+    """The live processes two levels below the server's first: the query supervisor's (one
+    killed stays a zombie until the supervisor reaps it)."""
+    return {p for p in process_tree(pid) if p != pid and parent_of(p) != pid and not zombie(p)}
+
+
+def zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True  # gone: not alive either
 
 
 def test_a_killed_query_process_is_replaced(embedded):
