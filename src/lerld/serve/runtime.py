@@ -55,10 +55,9 @@ def serve_options(settings: Settings, access_log: bool) -> dict:
     """The production server's configuration: Granian (HTTP in Rust, the WSGI app in
     forked worker processes that share the loaded snapshot), a few threads per worker that
     take turns (take_turns), so that a slow request (a SPARQL query) does not hold up the
-    others. A worker that dies
-    is replaced. HTTP limits, on purpose: a request line and headers of at most 64 KiB
-    together (more: 431; a URL over 64 KiB: 414), at most 100 headers (431), sent within
-    10 s (then the connection is closed)."""
+    others. A worker that dies is replaced. HTTP limits, on purpose: a request line and
+    headers of at most 64 KiB together (more: 431; a URL over 64 KiB: 414), at most 100
+    headers (431), sent within 10 s (then the connection is closed)."""
     return {
         "address": settings.host,
         "port": settings.port,
@@ -101,7 +100,8 @@ def take_turns() -> None:
     """Make the request threads of the web workers forked from here on take turns
     (lerld.serve.turns). Granian has no hook around a request's whole handling (after its
     answer is handed over, when a thread may park): its WSGI wrapper, which every worker
-    applies to the app, is wrapped. tests/system/test_sparql_limits.py checks that it is."""
+    applies to the app, is wrapped. tests/unit/test_turns.py fails if that wrapper changes
+    shape; tests/system/test_sparql_limits.py holds a real server to what it is for."""
     wrap = granian_workers._wsgi_call_wrap
     if getattr(wrap, "takes_turns", False):
         return
