@@ -37,8 +37,13 @@ MARGIN = 6
 JSON = "application/sparql-results+json"
 
 
+def stat_fields(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name: state, parent, ..."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def parent_of(pid: int) -> int:
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    return int(stat_fields(pid)[1])
 
 
 def timed(call: Callable[[], requests.Response]) -> tuple[requests.Response, float]:
@@ -213,7 +218,7 @@ def query_processes(pid: int) -> set[int]:
 
 def zombie(pid: int) -> bool:
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        return stat_fields(pid)[0] == "Z"
     except OSError:
         return True  # gone: not alive either
 
