@@ -12,7 +12,7 @@ from rdflib import Graph
 from lerld.cli import EXIT_SOURCE_ERROR, main
 from lerld.core.settings import Settings
 from lerld.project import shacl
-from lerld.project.sources import graph_name, load_into, load_sources
+from lerld.project.sources import data_graph_of, load_into, load_sources
 from lerld.project.validation.engines import compiled_results, finding_of
 from lerld.stores.backends import embedded_store
 from tests.shacl_suite import SuiteTest, rows_of_findings, rows_of_json, suite_tests
@@ -54,17 +54,16 @@ def test_lerld_validate_agrees_with_the_suite(test: SuiteTest, tmp_path, capsys,
 def compiled_rows(test: SuiteTest, root) -> tuple[set | None, object]:
     """The test through the compiled engine alone: its rows, or None if it is unsupported."""
     sources = load_sources(Settings(root=test.project(root)))
-    data_graph = [graph_name(f.relpath) for f in sources.files if f.role != "shapes"]
     store = embedded_store()
     try:
-        load_into(store, sources)
+        load_into(store, data_graph_of(sources))
         shapes = sources.graph("shapes")
         try:
             shacl.check_literals(f.text for f in sources.files if f.role != "shapes")
-            checks = shacl.compile_shapes(shapes, shacl.class_hierarchy(store, data_graph))
+            checks = shacl.compile_shapes(shapes, shacl.class_hierarchy(store))
         except shacl.Unsupported as e:
             return None, e
-        results = compiled_results(checks, sources, store, holds_shapes=True)
+        results = compiled_results(checks, sources, store)
         return rows_of_findings(finding_of(r, shapes) for r in results), None
     finally:
         store.close()

@@ -11,7 +11,6 @@ import pytest
 
 import lerld.project.snapshot
 import lerld.project.validation
-import lerld.project.validation.engines
 from lerld.core.errors import InvalidData, SourceError
 from lerld.core.settings import Settings
 from lerld.project.snapshot import build_snapshot
@@ -44,7 +43,6 @@ def test_a_start_with_the_cache_loads_only_the_store_on_disk(tmp_path, monkeypat
 
     monkeypatch.setattr(lerld.project.snapshot, "load_into", no_memory_copy)
     monkeypatch.setattr(lerld.project.validation, "load_into", no_memory_copy)
-    monkeypatch.setattr(lerld.project.validation.engines, "load_into", no_memory_copy)
     again = build_snapshot(settings)
     assert again.version == first.version and again.report == first.report
     assert employers(again)

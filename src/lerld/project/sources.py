@@ -14,8 +14,8 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -459,14 +459,25 @@ def graph_data(sources: Sources) -> list[GraphData]:
     ]
 
 
+def data_graph_of(sources: Sources) -> Sources:
+    """The sources of SHACL's data graph: ontology and data, without the shapes."""
+    return replace(sources, files=sources.of_role("ontology", "data"))
+
+
 def load_into(store: Store, sources: Sources) -> None:
     """Replace the store's content with the sources, one named graph per file.
 
     The store parses the files (fast at any size); when it rejects one, the file is parsed
     with rdflib too, so the error reads FILE:LINE: rdflib's message, as for the ontology.
     """
+    loaded_by(store.replace, sources)
+
+
+def loaded_by(load: Callable[[list[GraphData]], None], sources: Sources) -> None:
+    """`load` (a store's replace, or an embedded store's add) given the sources, one named
+    graph per file, with the error of a file the store rejects as `load_into` says."""
     try:
-        store.replace(graph_data(sources))
+        load(graph_data(sources))
     except SourceError as e:
         failed = sources.file(source_of(e.path) or "")
         if failed is None:

@@ -12,7 +12,7 @@ from lerld.stores.oxigraph import OxigraphStore
 from lerld.stores.remote import RemoteStore
 
 
-def embedded_store(path: str | None = None) -> Store:
+def embedded_store(path: str | None = None) -> OxigraphStore:
     """The embedded Oxigraph store, in memory or (with a path) on disk."""
     return OxigraphStore(path)
 

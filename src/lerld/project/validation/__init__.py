@@ -22,7 +22,13 @@ from rdflib import URIRef
 from lerld.core.names import label_in
 from lerld.project import published, shapecheck
 from lerld.project.labels import labels_of
-from lerld.project.sources import IN_DATA, IN_DATA_OR_ONTOLOGY, Sources, graph_name, load_into
+from lerld.project.sources import (
+    IN_DATA,
+    IN_DATA_OR_ONTOLOGY,
+    Sources,
+    data_graph_of,
+    load_into,
+)
 from lerld.project.validation.cache import ReportCache
 from lerld.project.validation.committed import unbumped_modifications
 from lerld.project.validation.compatibility import compatibility
@@ -30,11 +36,10 @@ from lerld.project.validation.editorial import editorial
 from lerld.project.validation.engines import (
     compiled_checks,
     compiled_results,
-    data_graph_of,
     finding_of,
     shacl_findings,
 )
-from lerld.project.validation.integrity import integrity_findings
+from lerld.project.validation.integrity import integrity_checks
 from lerld.project.validation.locate import locate
 from lerld.project.validation.report import Finding, Report
 from lerld.stores import Store
@@ -44,8 +49,10 @@ from lerld.stores.backends import embedded_store
 def validate(sources: Sources, inference: str = "none", store: Store | None = None) -> Report:
     """SHACL-validate data + ontology against the shapes, then run the integrity checks.
 
-    `store` holds the sources already (`load_into`); without one, a fresh embedded store is
-    loaded and closed. Without inference the shapes run as SPARQL in the store (`shacl`);
+    `store` holds SHACL's data graph already, and nothing else: the ontology and data files,
+    one named graph per file (`load_into(store, data_graph_of(sources))`); validation
+    queries it and leaves it open. Without one, a fresh embedded store is loaded and closed.
+    Without inference the shapes run as SPARQL in the store (`shacl`);
     with inference, or shapes the compiler cannot translate, pyshacl runs over rdflib.
     The report of sources already validated comes from the cache (see `ReportCache`).
     """
@@ -74,23 +81,18 @@ def validate(sources: Sources, inference: str = "none", store: Store | None = No
 
 def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
     own_store = store is None
-    # SHACL's data graph: data + ontology, not the shapes. A store of our own holds only
-    # those, and the union of its graphs is the data graph; a store given holds the shapes
-    # too (see compiled_results).
-    data_graph: list[str] = []
     if store is None:
         store = embedded_store()
         load_into(store, data_graph_of(sources))
-    else:
-        data_graph = [graph_name(f.relpath) for f in sources.of_role("ontology", "data")]
     try:
         shapecheck.check_shapes(sources.of_role("shapes"))
         shapes = sources.graph("shapes")
         ontology = sources.graph("ontology")
-        checks = compiled_checks(sources, store, data_graph) if inference == "none" else None
-        # the integrity checks and the count are store queries too: they run alongside
-        with ThreadPoolExecutor(3) as pool:
-            integrity = pool.submit(lambda: list(integrity_findings(store, ontology)))
+        checks = compiled_checks(sources, store) if inference == "none" else None
+        # the integrity checks and the count are store queries too: they run alongside,
+        # each on its own (the store evaluates queries outside Python's lock)
+        with ThreadPoolExecutor(4) as pool:
+            integrity = [pool.submit(check) for check in integrity_checks(store, ontology)]
             triples = pool.submit(count_triples, store)
             # against the record of what was published (located there already)
             recorded = pool.submit(lambda: list(published.findings(sources, store)))
@@ -98,9 +100,10 @@ def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
                 data_and_ontology = sources.graph("data") + ontology
                 findings = list(shacl_findings(data_and_ontology, shapes, inference, sources))
             else:
-                results = compiled_results(checks, sources, store, bool(data_graph))
+                results = compiled_results(checks, sources, store)
                 findings = [finding_of(result, shapes) for result in results]
-            findings.extend(integrity.result())
+            for check in integrity:
+                findings.extend(check.result())
             located = tuple(locate(editorial(findings, sources, store), sources, store))
             located += tuple(Finding(**f) for f in recorded.result())
             labels = labels_of(store, {f.focus for f in located}, within=IN_DATA)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 from markupsafe import Markup
@@ -61,20 +61,30 @@ MARKUP = r"<[A-Za-z/!][^<>]*>|&([A-Za-z]+|#[0-9]+|#x[0-9A-Fa-f]+);"
 FUTURE_SLACK_DAYS = 1
 
 
-def integrity_findings(store: Store, ontology: Graph) -> Iterator[Finding]:
-    """Checks across entities: undefined terms, untyped subjects, dangling links, duplicates."""
-    yield from undefined_terms(store, ontology)
-    yield from untyped_subjects(store)
-    yield from dangling_links(store)
-    yield from duplicate_labels(store, ontology)
-    # one scan of every triple for the checks of single terms (each its own was a scan)
-    terms = store.select(_term_scan())
-    data = [row for row in terms if str(row["g"]).startswith(graph_name("data/"))]
-    yield from unpublishable_terms(terms)
-    yield from markup_in_text(data)
-    yield from future_dates(data)
-    yield from duplicate_positions(store)
-    yield from deprecated_uses(store, ontology)
+def integrity_checks(store: Store, ontology: Graph) -> list[Callable[[], list[Finding]]]:
+    """Checks across entities (undefined terms, untyped subjects, dangling links,
+    duplicates...), each a call independent of the others: the caller runs them side by
+    side, since each is mostly a scan of the whole store (at a million triples, 0.5-2 s
+    each, 7 s one after another)."""
+
+    def single_terms() -> Iterator[Finding]:
+        # one scan of every triple for the checks of single terms (each its own was a scan)
+        terms = store.select(_term_scan())
+        data = [row for row in terms if str(row["g"]).startswith(graph_name("data/"))]
+        yield from unpublishable_terms(terms)
+        yield from markup_in_text(data)
+        yield from future_dates(data)
+
+    checks = (
+        lambda: undefined_terms(store, ontology),
+        lambda: untyped_subjects(store),
+        lambda: dangling_links(store),
+        lambda: duplicate_labels(store, ontology),
+        single_terms,
+        lambda: duplicate_positions(store),
+        lambda: deprecated_uses(store, ontology),
+    )
+    return [lambda check=check: list(check()) for check in checks]
 
 
 def _term_scan() -> str:

@@ -1,0 +1,88 @@
+"""A snapshot published in memory (`lerld serve`): its data graph is validated in the very
+store that is published, and the shapes join it afterwards, so a cold start holds the graph
+once (at 10M triples, ~4.3 GiB) and parses it once."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import lerld.project.snapshot
+import lerld.project.validation
+import lerld.project.validation.engines
+from lerld.core.errors import InvalidData
+from lerld.core.settings import Settings
+from lerld.project.snapshot import build_snapshot
+from lerld.project.sources import graph_name, load_sources
+from lerld.stores.backends import embedded_store
+from lerld.stores.oxigraph import OxigraphStore
+from tests.unit.test_snapshot_store_on_disk import BROKEN, project
+
+GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def graphs_of(store) -> set[str]:
+    return {str(row["g"]) for row in store.select(GRAPHS)}
+
+
+@pytest.fixture
+def watched(monkeypatch):
+    """What validation saw: the graphs of the store it was given; and every embedded store
+    opened."""
+    seen: dict = {"validated": [], "stores": []}
+    validate = lerld.project.snapshot.validate
+
+    def watching(sources, inference="none", store=None):
+        seen["validated"].append(graphs_of(store))
+        return validate(sources, inference=inference, store=store)
+
+    def counted(path=None):
+        store = embedded_store(path)
+        seen["stores"].append(store)
+        return store
+
+    monkeypatch.setattr(lerld.project.snapshot, "validate", watching)
+    monkeypatch.setattr(lerld.project.snapshot, "embedded_store", counted)
+    monkeypatch.setattr(lerld.project.validation, "embedded_store", counted)
+    monkeypatch.setattr(lerld.project.validation.engines, "embedded_store", counted)
+    return seen
+
+
+def test_the_store_validated_is_the_store_published_with_the_shapes(tmp_path, monkeypatch, watched):
+    monkeypatch.setenv("LERLD_CACHE_DIR", "off")  # cold: every check runs
+    root = project(tmp_path / "project")
+    snapshot = build_snapshot(Settings(root=root))
+    try:
+        sources = load_sources(Settings(root=root))
+        every = {graph_name(f.relpath) for f in sources.files}
+        shapes = {graph_name(f.relpath) for f in sources.of_role("shapes")}
+        assert shapes and shapes < every
+        # validated: SHACL's data graph alone, in the one store opened
+        assert watched["validated"] == [every - shapes]
+        assert watched["stores"] == [snapshot.store]
+        # published: every source file, the shapes included
+        assert graphs_of(snapshot.store) == every == set(snapshot.graphs)
+        assert snapshot.report.conforms
+        assert snapshot.store.ask("ASK { ?shape a <http://www.w3.org/ns/shacl#NodeShape> }")
+    finally:
+        snapshot.store.close()
+
+
+def test_data_that_does_not_validate_is_not_published(tmp_path, monkeypatch, watched):
+    monkeypatch.setenv("LERLD_CACHE_DIR", "off")
+    root = project(tmp_path / "project")
+    shutil.copy(BROKEN / "missing-label.ttl", root / "data" / "missing-label.ttl")
+    with pytest.raises(InvalidData):
+        build_snapshot(Settings(root=root))
+    (store,) = watched["stores"]
+    assert graphs_of(store) == set()  # closed: what it held is gone
+
+
+def test_graphs_are_added_only_to_a_store_in_memory(tmp_path):
+    on_disk = OxigraphStore(tmp_path / "store")
+    try:
+        with pytest.raises(ValueError, match="in memory"):
+            on_disk.add([])
+    finally:
+        on_disk.close()
