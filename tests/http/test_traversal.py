@@ -235,6 +235,69 @@ def test_the_links_to_an_entity_come_a_page_at_a_time_with_a_link_to_the_next():
     assert len(describe(store, str(target), page=3)) == 0
 
 
+def test_a_store_that_orders_slowly_gives_the_same_pages(tmp_path, monkeypatch):
+    """The embedded store orders rows slowly (Capabilities.orders_cheaply): the links to an
+    entity are asked of it unordered and ordered by lerld. Its pages, in memory and on
+    disk, must be those of a store that orders them itself (SPARQL ORDER BY, here
+    Oxigraph made to), IRIs beyond ASCII and several predicates included."""
+    import dataclasses
+
+    import lerld.publish.describe
+    from lerld.publish.describe import describe
+    from lerld.stores import GraphData
+    from lerld.stores.backends import embedded_store
+
+    monkeypatch.setattr(lerld.publish.describe, "INBOUND_LIMIT", 4)
+    target = URIRef(ID + "stakeholder/big")
+    names = [
+        "zeta",
+        "Zeta",
+        "alpha",
+        "\u00e9t\u00e9",
+        "\u00e9te",
+        "e",
+        "\U0001d49c",
+        "\uffef",
+        "a-b",
+        "a_b",
+    ]
+    predicates = [URIRef(str(LER) + name) for name in ("stakeholderGroup", "audience", "partner")]
+    data = Graph()
+    for n, name in enumerate(names):
+        for predicate in predicates[: 1 + n % 3]:
+            data.add((URIRef(f"{ID}organization/{name}"), predicate, target))
+    triples = [
+        GraphData(
+            "urn:test", data.serialize(format="nt", encoding="utf-8"), "application/n-triples"
+        )
+    ]
+    in_memory, on_disk, sparql = (
+        embedded_store(),
+        embedded_store(str(tmp_path / "store")),
+        embedded_store(),
+    )
+    assert not in_memory.capabilities.orders_cheaply and not on_disk.capabilities.orders_cheaply
+    sparql.capabilities = dataclasses.replace(sparql.capabilities, orders_cheaply=True)
+
+    def pages(store) -> list[list[tuple]]:
+        store.replace(triples)
+        found, page = [], 1
+        while graph := describe(store, str(target), page=page):
+            found.append(
+                sorted((str(s), str(p)) for s, p, o in graph if o == target and p in predicates)
+            )
+            page += 1
+        return found
+
+    ordered = pages(sparql)
+    assert pages(in_memory) == ordered and pages(on_disk) == ordered
+    assert len(ordered) == -(-len(data) // 4) > 3
+    assert sorted(pair for page in ordered for pair in page) == sorted(
+        (str(s), str(p)) for s, p, _ in data
+    )
+    on_disk.close()
+
+
 def test_every_scheme_names_its_top_concepts_and_they_name_it(snapshot):
     """skos:hasTopConcept and skos:topConceptOf are inverses: the data states both, so a
     client that reads only a scheme's own triples finds its top concepts."""

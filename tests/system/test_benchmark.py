@@ -73,9 +73,10 @@ def test_a_tiny_run_writes_every_figure(repo_root, tmp_path):
     # every goal per size, and the store on disk started cold and warm
     by_size = results["ratios"]["by_size"]["tiny"]
     assert by_size["sparql_vs_oxigraph"] > 0 and by_size["deref_vs_nginx"] > 0
-    for start in ("serve_disk_cold", "serve_disk_warm"):
+    for start in ("serve_disk_cold", "serve_disk_warm", "serve_disk_loaded"):
         assert size["startup"][start]["seconds"] > 0, start
     assert results["ratios"]["startup_disk_vs_oxigraph_load"] > 0
+    assert results["ratios"]["startup_disk_loaded_vs_oxigraph_load"] > 0
     # the remote-store path: both stores, SPARQL answers checked equal to the store's own
     for engine in ("oxigraph", "virtuoso"):
         found = size["remote"][engine]

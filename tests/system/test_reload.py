@@ -6,6 +6,7 @@ A remote store's new version (`lerld load`) is followed the same way."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -266,6 +267,50 @@ def test_a_store_on_disk_is_reloaded_too(tmp_path):
             labels = [row["label"]["value"] for row in served.sparql(LABELS)]
             assert labels == ["Reload Initiative v2", "Reload Marker v2"]
     assert len(list((tmp_path / "store").iterdir())) <= 2  # the old version's are gone
+
+
+def test_a_store_on_disk_is_kept_for_the_next_start(tmp_path):
+    """A restart (after a stop, or a crash of the whole process group) opens the content
+    the directory holds instead of loading it again; a changed version is loaded, and the
+    old one removed."""
+    root = copy_project(tmp_path / "project")
+    store = tmp_path / "store"
+
+    def start(log: str):
+        port = free_port()
+        command = lerld_command(
+            "--root", str(root), "serve", "--port", str(port), "--store-path", str(store)
+        )  # fmt: skip
+        return server(command, port, tmp_path / log, probe_path=MARKER_PAGE)
+
+    def labels(running) -> list[str]:
+        return [row["label"]["value"] for row in Reloading(running, root).sparql(LABELS)]
+
+    def content() -> dict[str, tuple[int, int]]:
+        """The database files of the one content directory, with their size and mtime."""
+        (directory,) = (p for p in store.iterdir() if p.is_dir())
+        return {
+            f"{directory.name}/{f.name}": (f.stat().st_size, f.stat().st_mtime_ns)
+            for f in directory.iterdir()
+            if f.suffix == ".sst" or f.name.startswith("MANIFEST")
+        }
+
+    with start("first.log") as running:
+        assert labels(running) == ["Reload Initiative v1", "Reload Marker v1"]
+    loaded = content()
+    assert any(name.endswith(".sst") for name in loaded)
+    with start("after-stop.log") as running:
+        assert labels(running) == ["Reload Initiative v1", "Reload Marker v1"]
+        os.killpg(running.process.pid, signal.SIGKILL)  # a crash: no clean-up at all
+        running.process.wait(timeout=15)
+    assert content() == loaded
+    with start("after-crash.log") as running:
+        assert labels(running) == ["Reload Initiative v1", "Reload Marker v1"]
+    assert content() == loaded
+    (root / MARKER).write_text(marker(2))
+    with start("changed.log") as running:
+        assert labels(running) == ["Reload Initiative v2", "Reload Marker v2"]
+    assert content().keys().isdisjoint(loaded)
 
 
 # --- a remote store: `lerld load` publishes, `lerld serve --endpoint --reload` follows ----------

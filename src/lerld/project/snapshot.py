@@ -76,9 +76,14 @@ def build_snapshot(settings: Settings, store: Store | None = None) -> Snapshot:
         report = validate(sources, inference=settings.inference)
         if not report.conforms:
             raise InvalidData(report)
-        store = store or embedded_store(settings.store_path)
-        store.replace(graph_data(sources))
-        return _snapshot(sources, report, store)
+        target = store or embedded_store(settings.store_path)
+        try:  # (on disk, a content the directory holds already is opened, not loaded again)
+            target.replace(graph_data(sources))
+        except BaseException:
+            if store is None:
+                target.close()
+            raise
+        return _snapshot(sources, report, target)
     # Parse once, and hold the graph once: the data graph (ontology and data) goes into a
     # fresh embedded store that validation queries, and the shapes join it once it passes;
     # the published store (in memory) is that one (at 10M triples, ~4.3 GiB held once).

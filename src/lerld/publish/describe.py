@@ -20,7 +20,7 @@ from lerld.core.terms import DEFAULT_BASE_URI, LABEL_PREDICATES
 from lerld.project.labels import add_labels
 from lerld.publish.collection import HYDRA
 from lerld.publish.void import VOID, dataset_iri
-from lerld.stores import Store
+from lerld.stores import Row, Store, in_order_of
 
 # Blank nodes nest this deep at most in a description (OWL restrictions and lists need ~4).
 BLANK_NODE_DEPTH = 6
@@ -89,21 +89,33 @@ def bounded_description(store: Store, iri: str) -> Graph:
     return graph
 
 
+def _pointing_at(iri: str) -> str:
+    """The IRIs that point at `iri` and how. Blank nodes are left out: no client could
+    follow a link to them."""
+    return f"SELECT ?s ?p WHERE {{ ?s ?p {URIRef(iri).n3()} FILTER(isIRI(?s)) }}"
+
+
 def inbound_query(iri: str, page: int = 1) -> str:
-    """The things (IRIs) that point at `iri` and how, one page in a fixed order, plus one
-    row more to tell whether there is a next page. Blank nodes are left out: no client
-    could follow a link to them."""
+    """One page of `_pointing_at` in a fixed order, plus one row more to tell whether there
+    is a next page."""
     limit = INBOUND_LIMIT
-    return (
-        f"SELECT ?s ?p WHERE {{ ?s ?p {URIRef(iri).n3()} FILTER(isIRI(?s)) }} "
-        f"ORDER BY ?p ?s LIMIT {limit + 1} OFFSET {(page - 1) * limit}"
-    )
+    return f"{_pointing_at(iri)} ORDER BY ?p ?s LIMIT {limit + 1} OFFSET {(page - 1) * limit}"
+
+
+def inbound(store: Store, iri: str, page: int) -> list[Row]:
+    """The rows of inbound_query: asked as they are of a store that orders cheaply; else
+    all of them unordered, put in the same order here (Capabilities.orders_cheaply)."""
+    if store.capabilities.orders_cheaply:
+        return store.select(inbound_query(iri, page))
+    rows = in_order_of(store.select(_pointing_at(iri)), "p", "s")
+    start = (page - 1) * INBOUND_LIMIT
+    return rows[start : start + INBOUND_LIMIT + 1]
 
 
 def add_inbound(store: Store, iri: str, page: int, graph: Graph) -> tuple[int, bool]:
     """Add one page of the triples that point at `iri` to `graph`, with the labels of their
     subjects: how many there were, and whether another page follows."""
-    rows = store.select(inbound_query(iri, page))
+    rows = inbound(store, iri, page)
     more = len(rows) > INBOUND_LIMIT
     rows = rows[:INBOUND_LIMIT]
     target = URIRef(iri)

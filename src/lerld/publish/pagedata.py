@@ -22,7 +22,7 @@ from lerld.core.terms import DESCRIPTION_PREDICATES, LABEL_PREDICATES, SCHEMA, c
 from lerld.profile import PROFILE, Catalogue, Kind, Listing, PartsOf, Relation
 from lerld.publish import describe
 from lerld.publish.vocabdoc import FieldRow, Href, Ref
-from lerld.stores import Store
+from lerld.stores import Store, in_order_of
 
 # --- kinds and the overview (the tables of kinds, relations and facts: the profile's) --
 
@@ -77,10 +77,16 @@ def of_kinds(store: Store, kinds: Iterable[Kind]) -> Graph:
 
 
 def linking_to(store: Store, iri: str) -> list[tuple[URIRef, URIRef, str]]:
-    """The things that link to an IRI, by which predicate, and (one of) their types."""
-    rows = store.select(
-        f"SELECT ?s ?p (MIN(STR(?t)) AS ?type) WHERE {{ ?s ?p {URIRef(iri).n3()} "
-        "FILTER(isIRI(?s)) OPTIONAL { ?s a ?t } } GROUP BY ?s ?p ORDER BY ?s ?p"
+    """The things that link to an IRI, by which predicate, and (one of) their types, in
+    order (they all leave the store: ordered here, which costs Oxigraph more than it
+    costs Python, see Capabilities.orders_cheaply)."""
+    rows = in_order_of(
+        store.select(
+            f"SELECT ?s ?p (MIN(STR(?t)) AS ?type) WHERE {{ ?s ?p {URIRef(iri).n3()} "
+            "FILTER(isIRI(?s)) OPTIONAL { ?s a ?t } } GROUP BY ?s ?p"
+        ),
+        "s",
+        "p",
     )
     return [(r["s"], r["p"], str(r.get("type", ""))) for r in rows]
 

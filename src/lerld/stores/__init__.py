@@ -56,6 +56,19 @@ class Capabilities:
     in_process: bool
     # The content outlives the process (a store on disk, a server).
     persistent: bool
+    # ORDER BY over many rows costs the store little (else the caller asks for the rows
+    # unordered and orders them). Oxigraph compares terms by their text, looked up at every
+    # comparison: the first 1,001 of the 72,000 links to one thing at 10M triples, in
+    # order, took it 1.25 s in memory and 104 s on disk (RocksDB), against 0.36 s and 3 s
+    # for all of them unordered, sorted in Python. A server sends the rows it sorted.
+    orders_cheaply: bool = True
+
+
+def in_order_of(rows: list[Row], *variables: str) -> list[Row]:
+    """Rows as `ORDER BY` these variables orders them when they hold IRIs (SPARQL compares
+    IRIs by their text, code point by code point, as Python compares str): what a caller
+    asks of a store that does not order cheaply (Capabilities.orders_cheaply)."""
+    return sorted(rows, key=lambda row: tuple(str(row.get(v, "")) for v in variables))
 
 
 class Store(Protocol):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import shutil
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from rdflib.term import Node
 from lerld.core.errors import MalformedQuery, QueryRejected, SourceError, StoreUnavailable
 from lerld.core.formats import NTRIPLES, SPARQL_JSON, Format
 from lerld.core.terms import PREFIXES
+from lerld.core.versions import content_version
 from lerld.stores import PUBLISHED, Capabilities, GraphData, QueryDataset, Row
 from lerld.stores.results import (
     BINDINGS,
@@ -166,49 +170,46 @@ def _serialized(result: ox.QuerySolutions | ox.QueryTriples, fmt) -> bytes:
 class OxigraphStore:
     """pyoxigraph behind the Store protocol.
 
-    replace() loads the new content into a fresh store (a new directory on disk) and then
-    swaps the reference, so readers never see a half-loaded dataset. On disk, the directory
-    of the previous content is removed one replacement later, once no query can still be
-    reading it.
+    replace() loads the new content into a fresh store and then swaps the reference, so
+    readers never see a half-loaded dataset. On disk (a path: `--store-path`), each content
+    has its own directory, named by the key of what it holds (content_key) once it is
+    loaded whole; a replace() with content the directory already holds opens it instead of
+    loading it again, so a server that keeps its store on disk restarts without reloading.
+    A directory another store of the process no longer holds is removed one replacement
+    later (a query may still be reading it); the last content is kept for the next start.
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.capabilities = Capabilities(in_process=True, persistent=path is not None)
-        self._root = Path(path) if path else None
+        self.capabilities = Capabilities(
+            in_process=True, persistent=path is not None, orders_cheaply=False
+        )
+        self._root = _StoreRoot.acquire(Path(path)) if path else None
         self._lock = threading.Lock()
-        self._store, self._directory = self._new_store()
+        # nothing loaded yet: empty, in memory (a directory is made by replace())
+        self._store: ox.Store = ox.Store()
+        self._directory: Path | None = None
         self._retired: Path | None = None
 
-    def _new_store(self) -> tuple[ox.Store, Path | None]:
-        if self._root is None:
-            return ox.Store(), None
-        directory = self._root / f"snapshot-{uuid.uuid4().hex}"
-        directory.mkdir(parents=True)
-        return ox.Store(str(directory)), directory
-
     def replace(self, graphs: Sequence[GraphData]) -> None:
-        store, directory = self._new_store()
-        try:
-            _load(store, graphs, bulk=directory is not None)
-        except SourceError:
-            _discard(directory)
-            raise
-        if directory is not None:
-            # Loaded, it never changes: closing the writer lets RocksDB finish its background
-            # work (compactions that delete files), so that the read-only handles every
-            # process opens on the directory (for_worker) never see a file vanish.
-            del store  # the only reference: the writer is closed here
-            store = ox.Store.read_only(str(directory))
+        if self._root is None:
+            store = ox.Store()
+            _load(store, graphs, bulk=False)
+            directory = None
+        else:
+            store, directory = self._root.content(graphs)
         with self._lock:
-            _discard(self._retired)
+            if self._root is not None:
+                self._root.release(self._retired)
             self._retired = self._directory
             self._store, self._directory = store, directory
+        if self._root is not None:
+            self._root.prune()
 
     def add(self, graphs: Sequence[GraphData]) -> None:
         """Load more graphs into the content, in memory only, and not atomically: for a
         store no query reads yet, such as a snapshot's, whose data graph is validated
         before its shapes join it (one copy of the graph in memory, not two)."""
-        if self._directory is not None:
+        if self.capabilities.persistent:
             raise ValueError("graphs are added only to a store in memory")
         _load(self._store, graphs, bulk=False)
 
@@ -254,11 +255,20 @@ class OxigraphStore:
         return view
 
     def close(self) -> None:
+        """Drop the content; on disk, the directory of the last content a store of this
+        process held stays for the next start, the others are removed."""
         with self._lock:
             self._store = ox.Store()
-            for directory in (self._retired, self._directory):
-                _discard(directory)
-            self._retired = self._directory = None
+            directories, self._retired, self._directory = (
+                (self._retired, self._directory),
+                None,
+                None,
+            )
+        if self._root is not None:
+            for directory in directories:
+                self._root.release(directory)
+            self._root.close(keep=directories[1])
+            self._root = None
 
 
 def _load(store: ox.Store, graphs: Sequence[GraphData], bulk: bool) -> None:
@@ -280,6 +290,139 @@ def _load(store: ox.Store, graphs: Sequence[GraphData], bulk: bool) -> None:
         raise SourceError(
             g.name, getattr(e, "lineno", None), f"the store cannot load it: {e}"
         ) from e
+
+
+# The directories a store root holds: a content's, named by its key once loaded whole (so a
+# directory of that name is always complete); a load under way (or cut short by a crash);
+# one of lerld before content keys (a directory per load, never reused).
+_CONTENT, _LOADING, _OLD = "content-", "loading-", "snapshot-"
+_LOCK_FILE = ".lerld-store.lock"
+
+# Part of every content key: bumped when the same graphs would be loaded differently (how
+# the graphs are named, which loader), so that a directory loaded the old way is not reused.
+_LAYOUT = b"one named graph per GraphData, bulk loaded; 1"
+
+
+def content_key(graphs: Sequence[GraphData]) -> str:
+    """What identifies a content on disk: every graph's name, format, base and bytes, the
+    layout and the pyoxigraph that wrote it."""
+    return content_version(
+        ((f"{g.name}\0{g.media_type}\0{g.base_iri or ''}", g.data) for g in graphs),
+        _LAYOUT,
+        ox.__version__.encode(),
+    )
+
+
+class _StoreRoot:
+    """A store directory (`--store-path`) this process owns: locked against other processes
+    (they would remove each other's content), with the content directories its stores hold.
+    One per path and process, shared by the stores opened on it (a reload opens a second)."""
+
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock_file = (path / _LOCK_FILE).open("a+b")
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.close()
+            raise StoreUnavailable(
+                f"the store directory {path} is in use by another process "
+                "(one lerld serve per --store-path)"
+            ) from None
+        self._users = 0
+        self._held: Counter[Path] = Counter()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def acquire(cls, path: Path) -> _StoreRoot:
+        path = path.resolve()
+        with _ROOTS_LOCK:
+            root = _ROOTS.get(path) or cls(path)
+            _ROOTS[path] = root
+            root._users += 1
+            return root
+
+    def content(self, graphs: Sequence[GraphData]) -> tuple[ox.Store, Path]:
+        """A read-only store of these graphs and its directory, held until release(): the
+        directory of this content if one is here whole, else a new one loaded with them."""
+        target = self.path / f"{_CONTENT}{content_key(graphs)}"
+        store = self._open_whole(target)
+        if store is not None:
+            return store, target
+        loading = self.path / f"{_LOADING}{uuid.uuid4().hex}"
+        self._hold(loading)
+        try:
+            writer = ox.Store(str(loading))
+            _load(writer, graphs, bulk=True)
+            # closing the writer lets RocksDB finish its background work (compactions that
+            # delete files), so the read-only handles opened on the directory (this one, a
+            # worker's for_worker) never see a file vanish; only then is it named whole
+            del writer
+            # (a failure: another store of the process loaded the same content meanwhile)
+            with contextlib.suppress(OSError):
+                loading.rename(target)
+            store = self._open_whole(target)
+            if store is None:
+                raise StoreUnavailable("the store on disk cannot open what it loaded")
+            return store, target
+        finally:
+            self.release(loading)
+            _discard(loading)
+
+    def _open_whole(self, directory: Path) -> ox.Store | None:
+        """A read-only store of a content directory (held), or None if there is none."""
+        with self._lock:
+            if not directory.is_dir():
+                return None
+            try:
+                store = ox.Store.read_only(str(directory))
+            except OSError:  # damaged (a crash while the disk wrote it): loaded again
+                if self._held[directory]:
+                    raise
+                _discard(directory)
+                return None
+            self._held[directory] += 1
+            return store
+
+    def _hold(self, directory: Path) -> None:
+        with self._lock:
+            self._held[directory] += 1
+
+    def release(self, directory: Path | None) -> None:
+        if directory is not None:
+            with self._lock:
+                self._held[directory] -= 1
+
+    def prune(self, keep: Path | None = None) -> None:
+        """Remove the directories no store of the process holds (but `keep`): those
+        replaced, loads a crash cut short, lerld's older layout."""
+        with self._lock:
+            for entry in self.path.iterdir():
+                if (
+                    entry.name.startswith((_CONTENT, _LOADING, _OLD))
+                    and entry.is_dir()
+                    and self._held[entry] <= 0
+                    and entry != keep
+                ):
+                    _discard(entry)
+
+    def close(self, keep: Path | None) -> None:
+        """One store of the root closed. The last one keeps `keep` (its last content, for
+        the next start), removes the rest and lets another process have the directory."""
+        with _ROOTS_LOCK:
+            self._users -= 1
+            last = self._users == 0
+            if last:
+                del _ROOTS[self.path]
+        self.prune(keep=keep if last else None)
+        if last:
+            self._lock_file.close()  # releases the lock
+
+
+# The roots this process has open, by resolved path.
+_ROOTS: dict[Path, _StoreRoot] = {}
+_ROOTS_LOCK = threading.Lock()
 
 
 def _discard(directory: Path | None) -> None:
