@@ -175,8 +175,9 @@ class OxigraphStore:
     has its own directory, named by the key of what it holds (content_key) once it is
     loaded whole; a replace() with content the directory already holds opens it instead of
     loading it again, so a server that keeps its store on disk restarts without reloading.
-    A directory another store of the process no longer holds is removed one replacement
-    later (a query may still be reading it); the last content is kept for the next start.
+    A replaced directory is removed one replacement later (a query may still be reading
+    it), unless another store of the process holds it; the last content stays for the next
+    start.
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
