@@ -153,3 +153,19 @@ def test_the_directory_belongs_to_one_process_at_a_time(tmp_path):
     assert (label_of(first), label_of(second)) == ("one", "two")
     first.close()
     second.close()
+
+
+def test_a_store_that_never_held_content_removes_nothing(tmp_path, monkeypatch):
+    """A store opened and closed without content (a start that failed before loading)
+    cannot tell what is current: the content the directory kept stays for the next start."""
+    root = tmp_path / "store"
+    first = OxigraphStore(root)
+    first.replace(graphs("one"))
+    first.close()
+    OxigraphStore(root).close()
+    assert directories(root) == {f"content-{content_key(graphs('one'))}"}
+    monkeypatch.setattr(lerld.stores.oxigraph, "_load", no_loading)
+    again = OxigraphStore(root)
+    again.replace(graphs("one"))
+    assert label_of(again) == "one"
+    again.close()

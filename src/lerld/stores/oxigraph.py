@@ -410,14 +410,18 @@ class _StoreRoot:
 
     def close(self, keep: Path | None) -> None:
         """One store of the root closed. The last one keeps `keep` (its last content, for
-        the next start), removes the rest and lets another process have the directory."""
+        the next start), removes the rest and lets another process have the directory; a
+        last one that never held content removes nothing (it cannot tell what is current)."""
+        # under the registry's lock: a store opened meanwhile in this process must find the
+        # root either still open or unlocked, never locked by the root going away
         with _ROOTS_LOCK:
             self._users -= 1
-            last = self._users == 0
-            if last:
-                del _ROOTS[self.path]
-        self.prune(keep=keep if last else None)
-        if last:
+            if self._users:
+                self.prune()
+                return
+            del _ROOTS[self.path]
+            if keep is not None:
+                self.prune(keep=keep)
             self._lock_file.close()  # releases the lock
 
 
