@@ -195,16 +195,15 @@ class OxigraphStore:
         if self._root is None:
             store = ox.Store()
             _load(store, graphs, bulk=False)
-            directory = None
-        else:
-            store, directory = self._root.content(graphs)
+            with self._lock:
+                self._store = store
+            return
+        store, directory = self._root.content(graphs)
         with self._lock:
-            if self._root is not None:
-                self._root.release(self._retired)
+            self._root.release(self._retired)
             self._retired = self._directory
             self._store, self._directory = store, directory
-        if self._root is not None:
-            self._root.prune()
+        self._root.prune()
 
     def add(self, graphs: Sequence[GraphData]) -> None:
         """Load more graphs into the content, in memory only, and not atomically: for a
@@ -260,15 +259,12 @@ class OxigraphStore:
         process held stays for the next start, the others are removed."""
         with self._lock:
             self._store = ox.Store()
-            directories, self._retired, self._directory = (
-                (self._retired, self._directory),
-                None,
-                None,
-            )
+            retired, current = self._retired, self._directory
+            self._retired = self._directory = None
         if self._root is not None:
-            for directory in directories:
-                self._root.release(directory)
-            self._root.close(keep=directories[1])
+            self._root.release(retired)
+            self._root.release(current)
+            self._root.close(keep=current)
             self._root = None
 
 
