@@ -4,7 +4,9 @@ once (at 10M triples, ~4.3 GiB) and parses it once."""
 
 from __future__ import annotations
 
+import gc
 import shutil
+import weakref
 
 import pytest
 
@@ -14,7 +16,7 @@ import lerld.project.validation.engines
 from lerld.core.errors import InvalidData
 from lerld.core.settings import Settings
 from lerld.project.snapshot import build_snapshot
-from lerld.project.sources import graph_name, load_sources
+from lerld.project.sources import graph_data, graph_name, load_sources
 from lerld.stores.backends import embedded_store
 from lerld.stores.oxigraph import OxigraphStore
 from tests.unit.test_snapshot_store_on_disk import BROKEN, project
@@ -86,3 +88,24 @@ def test_graphs_are_added_only_to_a_store_in_memory(tmp_path):
             on_disk.add([])
     finally:
         on_disk.close()
+
+
+def test_a_load_encodes_each_file_when_it_reads_it_and_keeps_none(tmp_path):
+    """The stores load the texts that were read and validated (a file changed on disk since
+    is not read again), each file's bytes made when its graph is read and not kept by the
+    sequence: a load of 10M triples holds one file's bytes at a time, not 606 MiB more."""
+    root = project(tmp_path / "project")
+    sources = load_sources(Settings(root=root))
+    graphs = graph_data(sources)
+    assert len(graphs) == len(sources.files)
+    first = sources.files[0]
+    first.path.write_text("# changed on disk after it was read\n", "utf-8")
+    read = graphs[0]
+    assert read.name == graph_name(first.relpath)
+    assert read.data == first.text.encode("utf-8")
+    assert [g.name for g in graphs[1:3]] == [graph_name(f.relpath) for f in sources.files[1:3]]
+    kept = weakref.ref(read)
+    del read
+    gc.collect()
+    assert kept() is None
+    assert graphs[0] == graphs[0]  # made again, equal
