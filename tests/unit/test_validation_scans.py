@@ -48,8 +48,8 @@ def _merge(project) -> Graph:
 
 
 def test_a_triple_stated_in_several_files_counts_once(project, capsys, monkeypatch):
-    # aacrao's label and a comment in two and three files, one stated again in the
-    # ontology; a blank node in two files is two blank nodes (two triples)
+    # two comments on aacrao: one in three data files and the ontology, one in two data
+    # files; a blank node in two files is two blank nodes (two triples, no repeat)
     repeated = (
         PREFIXES + 'organization:aacrao rdfs:comment "said in several files"@en .\n'
         'organization:aacrao rdfs:comment "said in two files"@en .\n'
@@ -69,9 +69,8 @@ def test_a_triple_stated_in_several_files_counts_once(project, capsys, monkeypat
     merged = _merge(project)
     assert report["triples"] == len(merged)
     statements = sum(len(Graph().parse(p, format="turtle")) for p in _files(project))
-    assert (
-        statements - len(merged) == 4
-    )  # repeats: 3 of one triple, 1 of the other; blank nodes none
+    # the repeats: 3 copies of one comment, 1 of the other
+    assert statements - len(merged) == 4
 
 
 def test_a_subject_is_untyped_only_where_no_data_file_types_it(project, capsys, monkeypatch):
