@@ -13,7 +13,7 @@ import pytest
 import lerld.project.snapshot
 import lerld.project.validation
 import lerld.project.validation.engines
-from lerld.core.errors import InvalidData
+from lerld.core.errors import InvalidData, SourceError
 from lerld.core.settings import Settings
 from lerld.project.snapshot import build_snapshot
 from lerld.project.sources import graph_data, graph_name, load_sources
@@ -90,15 +90,16 @@ def test_graphs_are_added_only_to_a_store_in_memory(tmp_path):
         on_disk.close()
 
 
-def test_a_load_encodes_each_file_when_it_reads_it_and_keeps_none(tmp_path):
-    """The stores load the texts that were read and validated (a file changed on disk since
-    is not read again), each file's bytes made when its graph is read and not kept by the
-    sequence: a load of 10M triples holds one file's bytes at a time, not 606 MiB more."""
+def test_a_load_makes_each_files_bytes_when_it_reads_it_and_keeps_none(tmp_path):
+    """The stores load the bytes that were read and validated (a held text is not read
+    again), each file's bytes made when its graph is read and not kept by the sequence: a
+    load of 10M triples holds one file's bytes at a time, not 606 MiB more."""
     root = project(tmp_path / "project")
     sources = load_sources(Settings(root=root))
     graphs = graph_data(sources)
     assert len(graphs) == len(sources.files)
     first = sources.files[0]
+    assert first.role == "ontology" and first.held is not None
     first.path.write_text("# changed on disk after it was read\n", "utf-8")
     read = graphs[0]
     assert read.name == graph_name(first.relpath)
@@ -109,3 +110,44 @@ def test_a_load_encodes_each_file_when_it_reads_it_and_keeps_none(tmp_path):
     gc.collect()
     assert kept() is None
     assert graphs[0] == graphs[0]  # made again, equal
+
+
+def test_data_files_are_read_again_when_loaded_and_must_be_what_was_read(
+    tmp_path, monkeypatch, watched
+):
+    """The data files' texts are not held (606 MiB at 10M triples, beside the store being
+    loaded): a load reads each again, and a file changed since it was read is an error
+    naming it (the reloader reads the sources again), never a mix of two versions."""
+    monkeypatch.setenv("LERLD_CACHE_DIR", "off")
+    root = project(tmp_path / "project")
+    sources = load_sources(Settings(root=root))
+    data = sources.of_role("data")
+    assert data and all(f.held is None for f in data)
+    assert [g.data for g in graph_data(sources)][-len(data) :] == [
+        f.path.read_bytes() for f in data
+    ]
+    assert data[0].text == data[0].path.read_text("utf-8")
+
+    changed = data[-1]
+    read_sources = lerld.project.snapshot.load_sources
+
+    def read_then_edited(settings):
+        read = read_sources(settings)
+        with changed.path.open("a", encoding="utf-8") as f:
+            f.write("\n# an editor saved the file meanwhile\n")
+        return read
+
+    monkeypatch.setattr(lerld.project.snapshot, "load_sources", read_then_edited)
+    with pytest.raises(SourceError, match="changed while lerld was reading") as raised:
+        build_snapshot(Settings(root=root))
+    monkeypatch.setattr(lerld.project.snapshot, "load_sources", read_sources)
+    assert raised.value.path == changed.relpath
+    (store,) = watched["stores"]
+    assert graphs_of(store) == set()  # closed, nothing published
+    # read again, the edited file is the sources' version
+    snapshot = build_snapshot(Settings(root=root))
+    try:
+        assert "meanwhile" in changed.path.read_text("utf-8")
+        assert snapshot.report.conforms
+    finally:
+        snapshot.store.close()

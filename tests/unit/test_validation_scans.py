@@ -1,16 +1,25 @@
 """The checks of validation that scan the whole store, against an independent reading of
-the same files: the triple count is the size of rdflib's RDF merge of the files, and a
-subject is untyped only when no data file types it."""
+the same files: the triple count is the size of rdflib's RDF merge of the files, a
+subject is untyped only when no data file types it, and duplicate labels are those the
+files give, kind by kind."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 from rdflib import Graph
 
 from lerld.cli import main
 from lerld.core.settings import Settings
-from lerld.project.sources import discover
+from lerld.core.terms import ENTITY_BASE
+from lerld.project import shacl
+from lerld.project.sources import data_graph_of, discover, graph_name, load_into, load_sources
+from lerld.project.validation import validate
+from lerld.project.validation.integrity import duplicate_labels
+from lerld.stores import GraphData
+from lerld.stores.backends import embedded_store
 
 PREFIXES = (
     "@prefix ler: <https://w3id.org/ler/ns#> .\n"
@@ -96,3 +105,92 @@ def test_a_subject_is_untyped_only_where_no_data_file_types_it(project, capsys, 
         if f["constraint"] == "integrity:untyped"
     }
     assert untyped == {"never-typed", "typed-by-the-ontology"}
+
+
+def test_duplicate_labels_compare_each_things_best_label_within_its_kind(project):
+    """Things are duplicates when their best labels (skos:prefLabel before rdfs:label,
+    English first) read the same without case or spacing, and their classes fall under one
+    named kind (a subclass under its class); a thing of two classes of one kind is one."""
+    data = PREFIXES + (
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix initiative: <https://w3id.org/ler/id/initiative/> .\n"
+        'organization:a a ler:Organization ; rdfs:label "Alpha Org"@en .\n'
+        'organization:b a ler:Organization ; rdfs:label "alpha   ORG"@en .\n'
+        'organization:c a ler:Organization ; rdfs:label "Gamma"@en .\n'
+        'organization:d a ler:Organization ; rdfs:label "gamma"@en .\n'
+        'organization:e a ler:Organization ; rdfs:label " GAMMA "@en .\n'
+        # best labels elsewhere: skos:prefLabel first, then English
+        'organization:f a ler:Organization ; skos:prefLabel "Delta"@en ; '
+        'rdfs:label "Alpha Org"@en .\n'
+        'organization:g a ler:Organization ; rdfs:label "Alpha Org"@fr, "Epsilon"@en .\n'
+        # another kind: not a duplicate of the organizations
+        'initiative:a a ler:Initiative ; rdfs:label "Alpha Org"@en .\n'
+        # a subclass falls under its kind; two classes of one kind are one thing
+        'initiative:z a ler:Project ; rdfs:label "Zeta"@en .\n'
+        'initiative:zz a ler:Initiative, ler:Project ; rdfs:label "ZETA"@en .\n'
+    )
+    sources = load_sources(Settings(root=project))
+    store = embedded_store()
+    try:
+        load_into(store, data_graph_of(sources))
+        store.add([GraphData(graph_name("data/zz-duplicates.ttl"), data.encode())])
+        found = {
+            (f.focus.removeprefix(ENTITY_BASE), f.message)
+            for f in duplicate_labels(store, sources.graph("ontology"))
+        }
+    finally:
+        store.close()
+    kind = "one ler:{} with two IRIs?"
+    assert found == {
+        ("organization/a", f"has the same label as organization/b: {kind.format('Organization')}"),
+        ("organization/b", f"has the same label as organization/a: {kind.format('Organization')}"),
+        (
+            "organization/c",
+            "has the same label as organization/d, organization/e: " + kind.format("Organization"),
+        ),
+        (
+            "organization/d",
+            "has the same label as organization/c, organization/e: " + kind.format("Organization"),
+        ),
+        (
+            "organization/e",
+            "has the same label as organization/c, organization/d: " + kind.format("Organization"),
+        ),
+        ("initiative/z", f"has the same label as initiative/zz: {kind.format('Initiative')}"),
+        ("initiative/zz", f"has the same label as initiative/z: {kind.format('Initiative')}"),
+    }
+
+
+def test_every_store_query_of_a_validation_shares_one_pool(project, monkeypatch):
+    """The integrity checks, the count and the SHACL checks run on one pool of
+    shacl.QUERY_THREADS threads: each query of a large store holds working memory (0.3-0.5
+    GiB at 10M triples), and more of them at once than the pool's threads would only hold
+    more (two pools of their own ran up to six at once on two cores)."""
+    monkeypatch.setenv("LERLD_CACHE_DIR", "off")
+    sources = load_sources(Settings(root=project))
+    store = embedded_store()
+    running, most, lock = 0, 0, threading.Lock()
+    select = store.select
+
+    def counted(query):
+        nonlocal running, most
+        if threading.current_thread() is threading.main_thread():
+            return select(query)
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            time.sleep(0.002)  # long enough for every thread of a pool to be in one
+            return select(query)
+        finally:
+            with lock:
+                running -= 1
+
+    try:
+        load_into(store, data_graph_of(sources))
+        monkeypatch.setattr(store, "select", counted)
+        report = validate(sources, store=store)
+    finally:
+        store.close()
+    assert report.conforms and report.triples > 0
+    assert most == shacl.QUERY_THREADS

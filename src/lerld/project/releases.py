@@ -112,7 +112,7 @@ class Release:
 
     def _files(self, pattern: str) -> list[SourceFile]:
         return [
-            SourceFile(path, self.relpath(path), "release", path.read_text("utf-8"))
+            SourceFile.of_text(path, self.relpath(path), "release", path.read_text("utf-8"))
             for path in sorted(self.directory.glob(pattern))
             if path.is_file()
         ]
@@ -537,7 +537,7 @@ def prepare(sources: Sources, version: str, issued: date) -> Sources:
     if existing:
         values[OWL.priorVersion] = f"<{version_iri(existing[-1].version)}>"
     text = _cited(_header_lines(header, values), header, version, issued)
-    edited = replace(header, text=text)
+    edited = SourceFile.of_text(header.path, header.relpath, header.role, text)
     edited.graph  # noqa: B018 -- the edit keeps the file valid Turtle (SourceError if not)
     return replace(sources, files=tuple(edited if f is header else f for f in sources.files))
 

@@ -25,10 +25,11 @@ files is one triple (RDF merge).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import count
@@ -45,6 +46,11 @@ from lerld.stores import GraphData, QueryDataset, Store
 from lerld.stores.results import Formats, read_json
 
 # Components whose value nodes are checked one by one (the "value query").
+# The queries of a validation evaluated side by side: the store evaluates each outside
+# Python's lock, and more at once than the cores only adds each one's working memory (the
+# hash tables of whole-store scans: 0.3-0.5 GiB each at 10M triples).
+QUERY_THREADS = max(2, min(4, os.cpu_count() or 1))
+
 VALUE_COMPONENTS = {
     SH.nodeKind: "NodeKind",
     SH.datatype: "Datatype",
@@ -686,12 +692,16 @@ def select(
 
 
 def run(
-    checks: Sequence[Check], store: Store, graphs: Sequence[str] = ()
+    checks: Sequence[Check],
+    store: Store,
+    graphs: Sequence[str] = (),
+    pool: Executor | None = None,
 ) -> Iterator[ValidationResult]:
     """Run the checks against a store whose named graphs `graphs` are the data graph (all
-    of its graphs if none are named), a few at a time: the store evaluates queries in
-    parallel, outside Python's lock. A check that reads the shapes graph needs the data
-    graph named, and the store to hold SHAPES_GRAPH (`shapes_graph_data`)."""
+    of its graphs if none are named), a few at a time (on `pool`, or a pool of their own):
+    the store evaluates queries in parallel, outside Python's lock. A check that reads the
+    shapes graph needs the data graph named, and the store to hold SHAPES_GRAPH
+    (`shapes_graph_data`)."""
     if any(c.shapes_graph for c in checks) and not graphs:
         raise ValueError("a check reads the shapes graph: name the data graph")
 
@@ -699,7 +709,9 @@ def run(
         named = (*graphs, SHAPES_GRAPH) if check.shapes_graph else ()
         return select(store, check.query, graphs, named)
 
-    with ThreadPoolExecutor(max(2, min(4, os.cpu_count() or 1))) as pool:
+    with contextlib.ExitStack() as owned:
+        if pool is None:
+            pool = owned.enter_context(ThreadPoolExecutor(QUERY_THREADS))
         for check, rows in zip(checks, pool.map(answer, checks), strict=True):
             yield from _results(check, rows)
 

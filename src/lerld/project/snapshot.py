@@ -49,8 +49,9 @@ class Snapshot:
 
 
 def version_of(sources: Sources) -> str:
+    """Each file's path and bytes (by the digest taken when it was read), and the context."""
     return content_version(
-        ((f.relpath, f.text.encode()) for f in sources.files),
+        ((f.relpath, f.digest.encode()) for f in sources.files),
         repr(sorted(sources.context.items())).encode(),
     )
 

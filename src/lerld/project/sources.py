@@ -7,11 +7,14 @@ The ontology and the shapes are small and parsed at once with rdflib. Data files
 hold millions of triples: they are parsed by the store they are loaded into
 (`load_into`, Oxigraph's bulk loader), and with rdflib only when a caller asks for a
 file's `graph`. Either way a syntax error reads the same, FILE:LINE: rdflib's message.
+Their texts are not held between uses: a data file is read again when it is loaded or
+quoted, and must still be the bytes first read (their digest), or it is an error.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -62,12 +65,54 @@ def _writes(line: str, form: str) -> bool:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One source file: its text, and its rdflib graph on demand."""
+    """One source file: its text, the digest of its bytes, and its rdflib graph on demand.
+
+    The text is `held`, or read again each time it is asked for and checked against the
+    digest of the bytes first read (`read(..., hold=False)`, the data files): a start with
+    10M triples does not hold 606 MiB of Turtle beside the store it loads, and what is loaded,
+    hashed or quoted is still what was read and validated, or an error."""
 
     path: Path
     relpath: str
     role: str
-    text: str = field(repr=False)
+    held: str | None = field(repr=False, compare=False)
+    digest: str = field(repr=False)
+
+    @classmethod
+    def of_text(cls, path: Path, relpath: str, role: str, text: str) -> SourceFile:
+        """A file whose text is given (and held): not necessarily what its path holds."""
+        return cls(path, relpath, role, text, _digest(text.encode("utf-8")))
+
+    @classmethod
+    def read(cls, path: Path, relpath: str, role: str, hold: bool) -> SourceFile:
+        """The file at `path`, decoded (a SourceError at the line of bad UTF-8)."""
+        raw = path.read_bytes()
+        text = decode(Path(relpath), raw)
+        return cls(path, relpath, role, text if hold else None, _digest(raw))
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes, as read and validated: SourceError if it changed since."""
+        if self.held is not None:
+            return self.held.encode("utf-8")
+        try:
+            raw = self.path.read_bytes()
+        except OSError as e:
+            raise SourceError(self.relpath, None, f"cannot be read again: {e.strerror}") from e
+        if _digest(raw) != self.digest:
+            raise SourceError(
+                self.relpath,
+                None,
+                "changed while lerld was reading the sources: this version was not loaded "
+                "(read them again to load it)",
+            )
+        return raw
+
+    @property
+    def text(self) -> str:
+        """The file's text, as read and validated (read again if not held: keep it while
+        using it rather than asking again)."""
+        return self.held if self.held is not None else self.data.decode("utf-8")
 
     @cached_property
     def graph(self) -> Graph:
@@ -135,13 +180,21 @@ class SourceFile:
         namespace = self.prefixes.get(prefix) if colon else None
         return namespace + local if namespace is not None else None
 
+    def forget_lines(self) -> None:
+        """Drop what finding lines (`line_of`, `line_of_value`) derived from a text that is
+        not held: asked again, the file is read again."""
+        if self.held is None:
+            for derived in ("_lines", "_statement_starts", "_blocks"):
+                self.__dict__.pop(derived, None)
+
     def subject_lines(self) -> Iterator[tuple[str, int]]:
         """(IRI, line) of each statement that starts with an IRI at the start of a line."""
         line, counted = 1, 0  # lines counted as the tokens come, not from the start each time
-        for token in _SUBJECT.finditer(self.text):
+        text = self.text
+        for token in _SUBJECT.finditer(text):
             iri = self.expand(token.group(1))
             if iri:
-                line += self.text.count("\n", counted, token.start())
+                line += text.count("\n", counted, token.start())
                 counted = token.start()
                 yield iri, line
 
@@ -224,6 +277,10 @@ def discover(settings: Settings) -> list[tuple[str, Path]]:
             raise SourceError(directory, None, f"no source files (*.ttl) in the {role} directory")
         found.extend((role, p) for p in paths)
     return found
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def decode(path: Path, raw: bytes) -> str:
@@ -408,8 +465,8 @@ def load_sources(settings: Settings) -> Sources:
     files = []
     for role, path in discover(settings):
         relpath = path.resolve().relative_to(root).as_posix()
-        text = decode(Path(relpath), path.read_bytes())
-        files.append(SourceFile(path=path, relpath=relpath, role=role, text=text))
+        # the data files are read again when loaded (one at a time), not held
+        files.append(SourceFile.read(path, relpath, role, hold=role in EAGER_ROLES))
     for source in files:
         if source.role in EAGER_ROLES:
             try:
@@ -448,16 +505,16 @@ def source_of(graph: str) -> str | None:
 
 
 def graph_data(sources: Sources) -> Sequence[GraphData]:
-    """Every source file as the content of its named graph, each encoded when it is read
-    (`_EncodedFiles`)."""
-    return _EncodedFiles(sources.files)
+    """Every source file as the content of its named graph, each file's bytes made when its
+    item is read (`_FileContents`)."""
+    return _FileContents(sources.files)
 
 
-class _EncodedFiles(Sequence[GraphData]):
-    """Source files as GraphData, a file's text encoded each time its item is read and
-    not kept: a store loading them one after another holds one file's bytes at a time
-    besides the texts, not a copy of every file (606 MiB of Turtle at 10M triples). The
-    bytes are those of the texts read and validated, never the files read again."""
+class _FileContents(Sequence[GraphData]):
+    """Source files as GraphData, a file's bytes (`SourceFile.data`: a held text encoded, or
+    the file read again and checked against what was validated) made each time its item is
+    read and not kept: a store loading them one after another holds one file's bytes at a
+    time, not a copy of every file (606 MiB of Turtle at 10M triples)."""
 
     def __init__(self, files: Sequence[SourceFile]) -> None:
         self._files = tuple(files)
@@ -475,7 +532,7 @@ class _EncodedFiles(Sequence[GraphData]):
         f = self._files[index]
         return GraphData(
             name=graph_name(f.relpath),
-            data=f.text.encode("utf-8"),
+            data=f.data,
             media_type=SOURCE_MEDIA_TYPES[f.path.suffix],
             base_iri=f.path.resolve().as_uri(),
         )
@@ -507,12 +564,11 @@ def loaded_by(load: Callable[[Sequence[GraphData]], None], sources: Sources) -> 
         try:
             failed.graph  # noqa: B018 -- rdflib's SourceError if rdflib rejects it too
         except SourceError as reparsed:
-            lines = failed.text.count("\n") + 1
+            text = failed.text
+            lines = text.count("\n") + 1
             if e.line and not (reparsed.line and reparsed.line <= lines):
                 # rdflib did not say where, or said past the end: the store did
-                reparsed = explained(
-                    SourceError(reparsed.path, e.line, reparsed.message), failed.text
-                )
+                reparsed = explained(SourceError(reparsed.path, e.line, reparsed.message), text)
             raise with_prefix_hint(reparsed, sources.files) from e
         raise explained(SourceError(failed.relpath, e.line, e.message), failed.text) from e
 

@@ -145,7 +145,7 @@ def _source_file(root: Path, path: str) -> SourceFile:
     try:
         stat = file.stat()
     except OSError:
-        return SourceFile(path=file, relpath=path, role="data", text="")
+        return SourceFile.of_text(file, path, "data", "")
     return _read_source(str(file), path, stat.st_mtime_ns, stat.st_size)
 
 
@@ -155,7 +155,7 @@ def _read_source(file: str, path: str, _mtime: int, _size: int) -> SourceFile:
         text = Path(file).read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         text = ""
-    return SourceFile(path=Path(file), relpath=path, role="data", text=text)
+    return SourceFile.of_text(Path(file), path, "data", text)
 
 
 def entity_page(iri: str, graph: Graph) -> str:

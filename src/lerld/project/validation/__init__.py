@@ -19,8 +19,9 @@ from dataclasses import replace
 
 from rdflib import URIRef
 
+from lerld.core.memory import freeing, release_freed_memory
 from lerld.core.names import label_in
-from lerld.project import published, shapecheck
+from lerld.project import published, shacl, shapecheck
 from lerld.project.labels import labels_of
 from lerld.project.sources import (
     IN_DATA,
@@ -89,18 +90,19 @@ def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
         shapes = sources.graph("shapes")
         ontology = sources.graph("ontology")
         checks = compiled_checks(sources, store) if inference == "none" else None
-        # the integrity checks and the count are store queries too: they run alongside,
-        # each on its own (the store evaluates queries outside Python's lock)
-        with ThreadPoolExecutor(4) as pool:
+        # the integrity checks and the count are store queries too: one pool runs them and
+        # then the SHACL checks, as many at once as shacl.QUERY_THREADS (the store evaluates
+        # queries outside Python's lock; more at once would only hold more memory)
+        with ThreadPoolExecutor(shacl.QUERY_THREADS) as pool:
             integrity = [pool.submit(check) for check in integrity_checks(store, ontology)]
-            triples = pool.submit(count_triples, store)
+            triples = pool.submit(freeing, lambda: count_triples(store))
             # against the record of what was published (located there already)
             recorded = pool.submit(lambda: list(published.findings(sources, store)))
             if checks is None:
                 data_and_ontology = sources.graph("data") + ontology
                 findings = list(shacl_findings(data_and_ontology, shapes, inference, sources))
             else:
-                results = compiled_results(checks, sources, store)
+                results = compiled_results(checks, sources, store, pool)
                 findings = [finding_of(result, shapes) for result in results]
             for check in integrity:
                 findings.extend(check.result())
@@ -111,6 +113,7 @@ def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
     finally:
         if own_store:
             store.close()
+        release_freed_memory()  # what the checks freed: a server forks its workers next
     return Report(
         findings=located,
         inference=inference,

@@ -9,6 +9,7 @@ becomes a Finding. The only caller of pyshacl.validate.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import Executor
 
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError
@@ -38,7 +39,7 @@ def compiled_checks(sources: Sources, store: Store) -> list[shacl.Check] | None:
 
 
 def compiled_results(
-    checks: list[shacl.Check], sources: Sources, store: Store
+    checks: list[shacl.Check], sources: Sources, store: Store, pool: Executor | None = None
 ) -> list[shacl.Result]:
     """The results of the compiled checks on the data graph: the union of the graphs of
     `store`, which holds the data graph alone (`data_graph_of`). Oxigraph evaluates the
@@ -47,14 +48,14 @@ def compiled_results(
     graph ($shapesGraph) run in a store of the data graph and the shapes graph
     (shacl.SHAPES_GRAPH), the data graph named."""
     if not any(c.shapes_graph for c in checks):
-        return list(shacl.run(checks, store))
+        return list(shacl.run(checks, store, pool=pool))
     data = data_graph_of(sources)
     with_shapes = embedded_store()
     try:
         shapes = shacl.shapes_graph_data(sources.graph("shapes"))
         with_shapes.replace([*source_files.graph_data(data), shapes])
         named = [graph_name(f.relpath) for f in data.files]
-        return list(shacl.run(checks, with_shapes, named))
+        return list(shacl.run(checks, with_shapes, named, pool=pool))
     finally:
         with_shapes.close()
 

@@ -6,6 +6,7 @@ be found), and the entity's best label (lerld.core.names) for the report.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -30,20 +31,29 @@ def locate(findings: list[Finding], sources: Sources, store: Store) -> Iterator[
             s, g = str(row["s"]), str(row["g"])
             if g in rank and (s not in first or rank[g] < rank[first[s]]):
                 first[s] = g
-    for finding in findings:
-        described_in = order.get(first.get(finding.focus, ""))
-        if described_in is None or finding.file:
-            yield finding
-        else:
-            line = described_in.line_of(finding.focus)
-            if finding.value:  # the line that writes the value at fault, when it can be found
-                line = (
-                    described_in.line_of_value(
-                        finding.focus, value_forms(finding.value, described_in)
-                    )
-                    or line
-                )
-            yield replace(finding, file=described_in.relpath, line=line)
+    # file by file: a data file's lines are held while its findings are located, not every
+    # file's at once (at 10M triples, 36,000 findings in 300 files held ~700 MiB of lines)
+    located = list(findings)
+    in_file: dict[str, list[int]] = defaultdict(list)
+    for i, finding in enumerate(findings):
+        if finding.focus in first and not finding.file:
+            in_file[first[finding.focus]].append(i)
+    for graph, indices in in_file.items():
+        described_in = order[graph]
+        for i in indices:
+            located[i] = _at_line(located[i], described_in)
+        described_in.forget_lines()
+    yield from located
+
+
+def _at_line(finding: Finding, described_in: SourceFile) -> Finding:
+    line = described_in.line_of(finding.focus)
+    if finding.value:  # the line that writes the value at fault, when it can be found
+        line = (
+            described_in.line_of_value(finding.focus, value_forms(finding.value, described_in))
+            or line
+        )
+    return replace(finding, file=described_in.relpath, line=line)
 
 
 def value_forms(value: str, source: SourceFile) -> list[str]:

@@ -190,7 +190,7 @@ def ingest(
 def with_file(sources: Sources, path: Path, relpath: str, text: str) -> Sources:
     """The sources with one data file added or replaced."""
     files = [f for f in sources.files if f.relpath != relpath]
-    files.append(SourceFile(path=path, relpath=relpath, role="data", text=text))
+    files.append(SourceFile.of_text(path, relpath, "data", text))
     return Sources(root=sources.root, files=tuple(files), context=sources.context)
 
 

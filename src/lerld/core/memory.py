@@ -1,0 +1,42 @@
+"""Giving memory that was freed back to the system.
+
+glibc's malloc keeps what a thread frees for that thread's next allocations: after a scan
+of a whole store (Oxigraph's hash tables of a join, or rows turned into Python objects)
+the process keeps the memory it no longer uses (10M triples: ~480 MiB after one integrity
+check), and the next scan, on another thread, takes more. `malloc_trim` gives it back.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+    return getattr(libc, "malloc_trim", None)
+
+
+def release_freed_memory() -> None:
+    """Return the free pages malloc keeps, in every arena, to the system (a few ms)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def freeing(work: Callable[[], T]) -> T:
+    """`work()`, then the memory it freed given back (`release_freed_memory`)."""
+    try:
+        return work()
+    finally:
+        release_freed_memory()
