@@ -9,7 +9,6 @@ check), and the next scan, on another thread, takes more. `malloc_trim` gives it
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 from collections.abc import Callable
 from typing import TypeVar
@@ -21,10 +20,10 @@ T = TypeVar("T")
 def _malloc_trim() -> Callable[[int], int] | None:
     """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        process = ctypes.CDLL(None)  # the symbols the process has: its C library's among them
     except OSError:
         return None
-    return getattr(libc, "malloc_trim", None)
+    return getattr(process, "malloc_trim", None)
 
 
 def release_freed_memory() -> None:

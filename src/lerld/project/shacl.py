@@ -45,12 +45,13 @@ from lerld.project.sources import graph_name
 from lerld.stores import GraphData, QueryDataset, Store
 from lerld.stores.results import Formats, read_json
 
-# Components whose value nodes are checked one by one (the "value query").
 # The queries of a validation evaluated side by side: the store evaluates each outside
-# Python's lock, and more at once than the cores only adds each one's working memory (the
-# hash tables of whole-store scans: 0.3-0.5 GiB each at 10M triples).
+# Python's lock; more at once than the cores gains no time (10M triples: 144-151 s with one
+# pool of 2 threads, 152-153 s with 4 + 2) and holds more working memory at once (the hash
+# tables of whole-store scans: 0.3-0.5 GiB each at 10M triples).
 QUERY_THREADS = max(2, min(4, os.cpu_count() or 1))
 
+# Components whose value nodes are checked one by one (the "value query").
 VALUE_COMPONENTS = {
     SH.nodeKind: "NodeKind",
     SH.datatype: "Datatype",

@@ -92,7 +92,7 @@ def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
         checks = compiled_checks(sources, store) if inference == "none" else None
         # the integrity checks and the count are store queries too: one pool runs them and
         # then the SHACL checks, as many at once as shacl.QUERY_THREADS (the store evaluates
-        # queries outside Python's lock; more at once would only hold more memory)
+        # queries outside Python's lock)
         with ThreadPoolExecutor(shacl.QUERY_THREADS) as pool:
             integrity = [pool.submit(check) for check in integrity_checks(store, ontology)]
             triples = pool.submit(freeing, lambda: count_triples(store))
