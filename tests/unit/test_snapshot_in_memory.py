@@ -15,7 +15,7 @@ import lerld.project.validation
 import lerld.project.validation.engines
 from lerld.core.errors import InvalidData, SourceError
 from lerld.core.settings import Settings
-from lerld.project.snapshot import build_snapshot
+from lerld.project.snapshot import build_snapshot, version_of
 from lerld.project.sources import graph_data, graph_name, load_sources
 from lerld.stores.backends import embedded_store
 from lerld.stores.oxigraph import OxigraphStore
@@ -144,10 +144,12 @@ def test_data_files_are_read_again_when_loaded_and_must_be_what_was_read(
     assert raised.value.path == changed.relpath
     (store,) = watched["stores"]
     assert graphs_of(store) == set()  # closed, nothing published
-    # read again, the edited file is the sources' version
+    # read again, the edited file is the sources' version: the version published is the
+    # version of the files as they are now, not as they were first read
     snapshot = build_snapshot(Settings(root=root))
     try:
-        assert "meanwhile" in changed.path.read_text("utf-8")
         assert snapshot.report.conforms
+        assert snapshot.version == version_of(load_sources(Settings(root=root)))
+        assert snapshot.version != version_of(sources)
     finally:
         snapshot.store.close()
