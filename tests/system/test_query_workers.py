@@ -1,6 +1,8 @@
 """The stoppable query processes themselves (lerld.sparql.workers), without HTTP: answers
 and requests of any size travel whole, a request lost with a process killed as it took it
-is sent once more, and an answer a client gave up on never reaches its next query.
+is sent once more, an answer a client gave up on never reaches its next query, and
+queries that come one at a time are answered by one process, while a query waits only as
+long as every process is busy.
 
 The time and memory limits, and processes killed from outside, are tested through the
 server: tests/system/test_sparql_limits.py, test_hostile_sparql.py, test_faults.py."""
@@ -13,6 +15,7 @@ import pickle
 import socket
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -128,3 +131,39 @@ def test_only_the_pool_answers_a_client(store, pool, monkeypatch):
         workers._post(stranger, pool._client().getsockname(), 42, forged)
     answer = pool.query("ASK { ?s ?p ?o }", FORMATS)
     assert answer.body == b'{"head":{},"boolean":true}'
+
+
+class WhoAnswers:
+    """A store that answers with the process that evaluated the query, after sleeping as
+    many seconds as the query says."""
+
+    def query(self, query, formats, dataset=PUBLISHED, max_rows=None) -> Answer:
+        time.sleep(float(query))
+        return Answer("boolean", SPARQL_JSON, str(os.getpid()).encode())
+
+
+@pytest.fixture
+def who_answers():
+    pool = QueryWorkers(WhoAnswers, size=3, time_limit=10.0)
+    pool.start()
+    yield pool
+    pool.close()
+
+
+def test_queries_one_at_a_time_are_answered_by_one_process(who_answers):
+    answered = [who_answers.query("0", FORMATS).body for _ in range(30)]
+    assert len(set(answered[1:])) == 1  # (the first may come before every process waits)
+
+
+def test_a_query_waits_only_while_every_process_is_busy(who_answers):
+    with ThreadPoolExecutor(4) as threads:
+        slow = threads.submit(who_answers.query, "3", FORMATS)
+        time.sleep(0.1)
+        medium = threads.submit(who_answers.query, "0.6", FORMATS)
+        short = threads.submit(who_answers.query, "0.3", FORMATS)
+        time.sleep(0.1)
+        started = time.monotonic()
+        waiting = threads.submit(who_answers.query, "0", FORMATS)  # every process is busy
+        assert waiting.result(timeout=2).body == short.result().body  # the first free one
+        assert time.monotonic() - started < 1.0
+        assert len({slow.result().body, medium.result().body, short.result().body}) == 3
