@@ -14,6 +14,7 @@ import os
 import pickle
 import socket
 import time
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -151,8 +152,11 @@ def who_answers():
 
 
 def test_queries_one_at_a_time_are_answered_by_one_process(who_answers):
-    answered = [who_answers.query("0", FORMATS).body for _ in range(30)]
-    assert len(set(answered[1:])) == 1  # (the first may come before every process waits)
+    answered = Counter(who_answers.query("0", FORMATS).body for _ in range(30))
+    # Taken in turn, each of the 3 would answer 10. A query may still go to another when
+    # it comes before the process that answered the last one waits again (descheduled in
+    # between, on a busy machine), which one at a time over HTTP leaves time for.
+    assert answered.most_common(1)[0][1] >= 25
 
 
 def test_a_query_waits_only_while_every_process_is_busy(who_answers):
