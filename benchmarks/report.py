@@ -128,9 +128,9 @@ def write_report(results: dict, path: Path) -> None:
         f"Command: `{results['command']}` — {results['duration_s'] / 60:.1f} minutes. "
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_mib']:,} MiB, Linux "
         f"{m['kernel']}, Python {m['python']}. Load average at start "
-        f"{m['load_average_at_start']}, at end {m['load_average_at_end']} (a shared machine: "
-        "other engineers' test suites ran alongside; ratios are measured in the same run, "
-        "taking turns, so that noise hits both sides).",
+        f"{m['load_average_at_start']}, at end {m['load_average_at_end']} (the run's own "
+        "servers and wrk count in it, and so does any other work on a shared machine; "
+        "ratios are measured in the same run, taking turns, so that noise hits both sides).",
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
         "",
