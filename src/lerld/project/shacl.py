@@ -385,8 +385,14 @@ class Compiler:
             found.update(self.g.transitive_objects(cls, RDFS.subClassOf))
         return found
 
-    def targets(self, shape: Node) -> str:
-        """A group pattern binding ?this to each focus node of the shape, once."""
+    def targets(self, shape: Node, once: bool = True) -> str:
+        """A group pattern binding ?this to each focus node of the shape: once, or with
+        `once=False` for a query whose results are distinct anyway (SELECT DISTINCT, or
+        COUNT(DISTINCT) grouped by ?this), a focus node may be bound more than once (an
+        instance of two of the target's classes): a class or node target is then not
+        wrapped in a SELECT DISTINCT subquery, which Oxigraph builds whole before the join
+        (the compiled checks of the 1M benchmark: 6.7 s against 7.9 s). A SPARQL-based
+        constraint needs each focus node once, and only ?this of the target in scope."""
         g = self.g
         classes = set(g.objects(shape, SH.targetClass))
         if RDFS.Class in self.shapes_classes(shape):
@@ -402,6 +408,8 @@ class Compiler:
             branches.append(f"{{ ?this {p.n3()} ?object }}")
         for p in sorted(g.objects(shape, SH.targetObjectsOf)):
             branches.append(f"{{ ?subject {p.n3()} ?this }}")
+        if not once and len(branches) == 1 and (classes or nodes):
+            return branches[0]  # (subjects or objects of a predicate repeat: kept distinct)
         return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(branches)} }} }}"
 
     def classes(self, cls: URIRef) -> str:
@@ -416,7 +424,7 @@ class Compiler:
             if is_true(g.value(shape, SH.deactivated)):
                 continue
             self.refuse_unknown(shape)
-            target = self.targets(shape)
+            target = self.targets(shape, once=False)
             path = g.value(shape, SH.path)
             if path is not None:  # a property shape with targets of its own
                 if g.value(shape, SH.property) is not None or g.value(shape, SH.sparql):
@@ -427,7 +435,7 @@ class Compiler:
                 if g.value(shape, p) is not None:
                     raise Unsupported(f"{p} on a node shape")
             found.extend(self.value_checks(shape, target, None))
-            found.extend(self.sparql_checks(shape, target))
+            found.extend(self.sparql_checks(shape, self.targets(shape)))
             for prop in sorted(g.objects(shape, SH.property), key=str):
                 if is_true(g.value(prop, SH.deactivated)):
                     continue
@@ -479,7 +487,15 @@ class Compiler:
             if len(list(g.objects(shape, single))) > 1:
                 raise Unsupported(f"several {single} on {shape}")
         low, high = g.value(shape, SH.minCount), g.value(shape, SH.maxCount)
-        if low is not None or high is not None:
+        if high is None and low is not None and int(low) == 1:
+            # "at least one": no count, a look-up per focus node (the 1M benchmark's 31
+            # such checks: 0.53 s against 0.80 s grouping each focus node's values)
+            query = (
+                f"SELECT DISTINCT ?this WHERE {{ {target} "
+                f"FILTER NOT EXISTS {{ ?this {sparql_path} ?v }} }}"
+            )
+            found.append(Check(query, *self.reporting(shape), path, (("MinCount", None, False),)))
+        elif low is not None or high is not None:
             counted = "COUNT(DISTINCT ?v)"
             tests = []
             columns = []

@@ -143,18 +143,33 @@ class SourceFile:
     @cached_property
     def _blocks(self) -> dict[str, list[tuple[int, int]]]:
         """Each subject IRI mapped to the (first, last) lines of every statement that starts
-        with it at the start of a line (one pass; the files are written one description a
-        block, its properties indented; lines inside \"\"\"long strings\"\"\" are skipped)."""
+        with it at the start of a line (the files are written one description a block, its
+        properties indented; lines inside \"\"\"long strings\"\"\" are skipped). A block
+        ends at the last line before the next statement that is not blank or a comment.
+
+        Only the lines that can start a statement or open a long string are looked at one
+        by one; the others, most lines, are only tested for that (the 83 files of the 1M
+        benchmark: 0.37 s instead of 0.97 s, at the end of a validation)."""
+        lines = self._lines
+        marked = [
+            n
+            for n, line in enumerate(lines, 1)
+            if (line and line[0] not in " \t#") or '"""' in line
+        ]
+
+        def end_before(n: int) -> int:
+            while n > 0:
+                text = lines[n - 1].strip()
+                if text and not text.startswith("#"):
+                    break
+                n -= 1
+            return n
+
         blocks: dict[str, list[tuple[int, int]]] = {}
         current: tuple[str, int] | None = None
-        last = 0
         in_long_string = False
-
-        def close() -> None:
-            if current is not None:
-                blocks.setdefault(current[0], []).append((current[1], last))
-
-        for n, line in enumerate(self._lines, 1):
+        for n in marked:
+            line = lines[n - 1]
             starts_statement = (
                 not in_long_string
                 and line[:1] not in ("", " ", "\t", "#")
@@ -164,12 +179,12 @@ class SourceFile:
             if line.count('"""') % 2:
                 in_long_string = not in_long_string
             if starts_statement:
-                close()
+                if current is not None:
+                    blocks.setdefault(current[0], []).append((current[1], end_before(n - 1)))
                 iri = self.expand(line.split(None, 1)[0])
                 current = (iri, n) if iri else None
-            if line.strip() and not line.lstrip().startswith("#"):
-                last = n
-        close()
+        if current is not None:
+            blocks.setdefault(current[0], []).append((current[1], end_before(len(lines))))
         return blocks
 
     def expand(self, token: str) -> str | None:
@@ -481,12 +496,8 @@ def graph_name(relpath: str) -> str:
     return SOURCE_GRAPH_BASE + relpath
 
 
-# SPARQL filters on the named graph ?g (one per source file, `load_into`) by role.
+# A SPARQL filter on the named graph ?g (one per source file, `load_into`): the data files.
 IN_DATA = f'FILTER(STRSTARTS(STR(?g), "{graph_name("data/")}"))'
-IN_DATA_OR_ONTOLOGY = (
-    f'FILTER(STRSTARTS(STR(?g), "{graph_name("data/")}") '
-    f'|| STRSTARTS(STR(?g), "{graph_name("ontology/")}"))'
-)
 
 
 def in_data(graph_variable: str) -> str:

@@ -25,7 +25,6 @@ from lerld.project import published, shacl, shapecheck
 from lerld.project.labels import labels_of
 from lerld.project.sources import (
     IN_DATA,
-    IN_DATA_OR_ONTOLOGY,
     Sources,
     data_graph_of,
     load_into,
@@ -124,12 +123,14 @@ def _validate(sources: Sources, inference: str, store: Store | None) -> Report:
 
 
 def count_triples(store: Store) -> int:
-    """Triples of data + ontology (a triple in two files counts once): the statements of
-    every file, less those that repeat a triple of another file. Only a subject described in
-    two files can have its triples repeated, and few are: counting the distinct triples
+    """Triples of SHACL's data graph, which `store` holds alone (ontology and data, one
+    named graph per file), a triple in two files counted once: the statements of every
+    file, less those that repeat a triple of another file. Only a subject described in two
+    files can have its triples repeated, and few are: counting the distinct triples
     instead hashes every one (1.3 s at a million triples, 24 s at ten million, and the
-    memory of a table of every triple; these subqueries 0.9 s at a million)."""
-    in_files = f"GRAPH ?g {{ ?s ?p ?o }} {IN_DATA_OR_ONTOLOGY}"
+    memory of a table of every triple; these subqueries 0.9 s at a million, 0.65 s with no
+    filter on the graph's name)."""
+    in_files = "GRAPH ?g { ?s ?p ?o }"
     rows = store.select(
         "SELECT ((?stated - ?repeated) AS ?n) WHERE { "
         f"{{ SELECT (COUNT(*) AS ?stated) WHERE {{ {in_files} }} }} "

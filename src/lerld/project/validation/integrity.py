@@ -23,7 +23,6 @@ from lerld.core.terms import ENTITY_BASE, LABEL_PREDICATES, is_entity, shorten
 from lerld.profile import PROFILE
 from lerld.project.sources import (
     IN_DATA,
-    IN_DATA_OR_ONTOLOGY,
     graph_name,
     in_data,
     values_clause,
@@ -64,7 +63,9 @@ FUTURE_SLACK_DAYS = 1
 
 def integrity_checks(store: Store, ontology: Graph) -> list[Callable[[], list[Finding]]]:
     """Checks across entities (undefined terms, untyped subjects, dangling links,
-    duplicates...), each a call independent of the others: the caller runs them side by
+    duplicates...) of the store of SHACL's data graph (the ontology and data files, one
+    named graph per file, and nothing else: `load_into(store, data_graph_of(sources))`),
+    each a call independent of the others: the caller runs them side by
     side, since each is mostly a scan of the whole store (at a million triples, 0.5-2 s
     each, 7 s one after another)."""
 
@@ -91,13 +92,13 @@ def integrity_checks(store: Store, ontology: Graph) -> list[Callable[[], list[Fi
 
 
 def _term_scan() -> str:
-    """The triples of data and ontology (with their graph ?g) that a check of single terms
-    may report: a long literal, a literal with markup, a file: IRI, a future dcterms:modified
-    (the date of today is in the query: built when validation runs)."""
+    """The triples of data and ontology (with their graph ?g: the store holds no other)
+    that a check of single terms may report: a long literal, a literal with markup, a file:
+    IRI, a future dcterms:modified (the date of today is in the query: built when
+    validation runs)."""
     limit = (date.today() + timedelta(days=FUTURE_SLACK_DAYS)).isoformat()
     return (
-        "SELECT DISTINCT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"{IN_DATA_OR_ONTOLOGY} FILTER("
+        "SELECT DISTINCT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER("
         f"(isLiteral(?o) && (STRLEN(STR(?o)) > {MAX_LITERAL_LENGTH} "
         f"|| REGEX(STR(?o), {Literal(MARKUP).n3()}))) "
         '|| STRSTARTS(STR(?s), "file:") || STRSTARTS(STR(?p), "file:") '
