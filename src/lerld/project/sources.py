@@ -149,13 +149,11 @@ class SourceFile:
 
         Only the lines that can start a statement or open a long string are looked at one
         by one; the others, most lines, are only tested for that (the 83 files of the 1M
-        benchmark: 0.37 s instead of 0.97 s, at the end of a validation)."""
+        benchmark: 0.45 s instead of 0.97 s, at the end of a validation)."""
         lines = self._lines
-        marked = [
-            n
-            for n, line in enumerate(lines, 1)
-            if (line and line[0] not in " \t#") or '"""' in line
-        ]
+        # a statement starts a line: not blank, not indented, not a comment
+        can_start = [line[:1] not in ("", " ", "\t", "#") for line in lines]
+        marked = [n for n, line in enumerate(lines, 1) if can_start[n - 1] or '"""' in line]
 
         def end_before(n: int) -> int:
             while n > 0:
@@ -172,7 +170,7 @@ class SourceFile:
             line = lines[n - 1]
             starts_statement = (
                 not in_long_string
-                and line[:1] not in ("", " ", "\t", "#")
+                and can_start[n - 1]
                 and not _PREFIX_DECLARATION.match(line)
                 and not line.lower().startswith(("@base", "base "))
             )

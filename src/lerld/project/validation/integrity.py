@@ -65,9 +65,9 @@ def integrity_checks(store: Store, ontology: Graph) -> list[Callable[[], list[Fi
     """Checks across entities (undefined terms, untyped subjects, dangling links,
     duplicates...) of the store of SHACL's data graph (the ontology and data files, one
     named graph per file, and nothing else: `load_into(store, data_graph_of(sources))`),
-    each a call independent of the others: the caller runs them side by
-    side, since each is mostly a scan of the whole store (at a million triples, 0.5-2 s
-    each, 7 s one after another)."""
+    each a call independent of the others: the caller runs them side by side, since each
+    is mostly a scan of the whole store (at a million triples, 0.5-2 s each, 7 s one after
+    another)."""
 
     def single_terms() -> Iterator[Finding]:
         # one scan of every triple for the checks of single terms (each its own was a scan)
