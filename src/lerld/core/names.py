@@ -7,7 +7,7 @@ smallest text (so that the choice never depends on the order a store returns row
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -20,7 +20,13 @@ _RANK = {str(predicate): i for i, predicate in enumerate(LABEL_PREDICATES)}
 def label_rank(predicate: Node | str, value: Node) -> tuple[int, bool, str]:
     """How good a label is: smaller is better. predicate must be one of LABEL_PREDICATES."""
     language = value.language if isinstance(value, Literal) else None
-    return (_RANK[str(predicate)], language not in (None, "en"), str(value))
+    return text_rank(str(predicate), language, str(value))
+
+
+def text_rank(predicate: str, language: str | None, text: str) -> tuple[int, bool, str]:
+    """label_rank of a label given as text (Store.select_values): its predicate's IRI, its
+    language tag ("" or None: none) and its text."""
+    return (_RANK[predicate], language not in (None, "", "en"), text)
 
 
 def best_label(candidates: Iterable[tuple[Node | str, Node]]) -> Node | None:
@@ -43,6 +49,18 @@ def best_labels(
         if key not in best or candidate[0] < best[key][0]:
             best[key] = candidate
     return {key: text for key, (_, text) in best.items()}
+
+
+def best_label_texts(rows: Iterable[Sequence[str]]) -> dict[str, tuple[str, str, str]]:
+    """The best label of each subject, from rows of text (Store.select_values) of subject,
+    predicate, language tag ("" for none) and label: subject -> (predicate, language,
+    label)."""
+    best: dict[str, tuple[tuple[int, bool, str], str, str]] = {}
+    for subject, predicate, language, text in rows:
+        rank = text_rank(predicate, language, text)
+        if subject not in best or rank < best[subject][0]:
+            best[subject] = (rank, predicate, language)
+    return {s: (predicate, language, rank[2]) for s, (rank, predicate, language) in best.items()}
 
 
 def label_in(graph: Graph, node: Node) -> str | None:

@@ -6,7 +6,6 @@ of the agents it names.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from importlib import resources
 
@@ -19,7 +18,7 @@ from lerld.profile import PROFILE
 from lerld.project.labels import add_labels
 from lerld.publish.collection import HYDRA
 from lerld.publish.dumps import dump_path
-from lerld.publish.index import Entry
+from lerld.publish.index import entities_typed, entity_count
 from lerld.stores import Store
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -48,7 +47,7 @@ def namespace_of(iri: str) -> str:
     return iri[: cut + 1]
 
 
-def void_graph(store: Store, base_uri: str, index: Sequence[Entry], modified: date) -> Graph:
+def void_graph(store: Store, base_uri: str, modified: date) -> Graph:
     """The VoID + DCAT 3 description of the published graph: the template's statements plus
     what the store says (counts, partitions, vocabularies), the dumps as void:dataDump and
     dcat:Distribution, example resources, and the labels of the agents it names."""
@@ -66,7 +65,7 @@ def void_graph(store: Store, base_uri: str, index: Sequence[Entry], modified: da
             Literal(_count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")),
         )
     )
-    add((dataset, VOID.entities, Literal(len(index))))
+    add((dataset, VOID.entities, Literal(entity_count(store, base_uri))))
     add(
         (
             dataset,
@@ -118,9 +117,8 @@ def void_graph(store: Store, base_uri: str, index: Sequence[Entry], modified: da
         add((distribution, DCAT.mediaType, media_type(graph, rdf)))
         if fmt == NTRIPLES_GZIP:
             add((distribution, DCAT.compressFormat, media_type(graph, fmt)))
-    for entry in index:
-        if str(EXAMPLE_CLASS) in entry.types:
-            add((dataset, VOID.exampleResource, URIRef(entry.iri)))
+    for example in entities_typed(store, base_uri, EXAMPLE_CLASS):
+        add((dataset, VOID.exampleResource, URIRef(example)))
     # the labels of the things the description names (creator, publisher, examples)
     named = {o for o in graph.objects() if isinstance(o, URIRef)} | set(graph.subjects())
     add_labels(store, sorted(n for n in named if isinstance(n, URIRef)), graph)

@@ -87,6 +87,13 @@ class Store(Protocol):
 
     def select(self, query: str) -> list[Row]: ...
 
+    def select_values(self, query: str) -> list[tuple[str, ...]]:
+        """The rows of a SELECT as text, by the order of its variables: an IRI's text, a
+        literal's lexical form (no language or datatype: a query that needs them asks
+        LANG() or DATATYPE()), a blank node as _: and the store's own label, "" for an
+        unbound variable. For many rows whose kinds the query knows: rdflib terms cost
+        several times the store's own time (lerld.publish.index)."""
+
     def query(
         self,
         query: str,

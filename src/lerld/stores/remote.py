@@ -106,6 +106,13 @@ def _portable(term: Term | None) -> Term | None:
     return Term("bnode", "b" + re.sub(r"[^A-Za-z0-9]", "_", term.value))
 
 
+def _text(term: Term | None) -> str:
+    """A term as Store.select_values gives it."""
+    if term is None:
+        return ""
+    return f"_:{term.value}" if term.kind == "bnode" else term.value
+
+
 def _from_term(term: Term) -> Node:
     if term.kind == "uri":
         return URIRef(term.value)
@@ -334,6 +341,12 @@ class RemoteStore:
             {name: _from_term(t) for name, t in zip(variables, row, strict=True) if t is not None}
             for row in rows
         ]
+
+    def select_values(self, query: str) -> list[tuple[str, ...]]:
+        answer = read_json(self._own(query, SPARQL_JSON.media_type).content)
+        if isinstance(answer, bool):
+            raise MalformedQuery("expected a SELECT query")
+        return [tuple(_text(t) for t in row) for row in answer[1]]
 
     def construct(self, query: str) -> Graph:
         response = self._own(query, NTRIPLES.media_type)

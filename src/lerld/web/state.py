@@ -123,9 +123,7 @@ def tombstones() -> dict[str, published.Tombstone]:
 def void_graph() -> Graph:
     """The VoID + DCAT description of the published dataset."""
     return state().void.get(
-        lambda: void.void_graph(
-            g.snapshot.store, base_uri(), entity_index(), g.snapshot.modified.date()
-        )
+        lambda: void.void_graph(g.snapshot.store, base_uri(), g.snapshot.modified.date())
     )
 
 
