@@ -92,7 +92,8 @@ class Store(Protocol):
         literal's lexical form (no language or datatype: a query that needs them asks
         LANG() or DATATYPE()), a blank node as _: and the store's own label, "" for an
         unbound variable. For many rows whose kinds the query knows: rdflib terms cost
-        several times the store's own time (lerld.publish.index)."""
+        several times the store's own time (lerld.publish.index). The rows are held whole
+        (Oxigraph: the CSV bytes too), so not for a scan whose peak memory counts."""
 
     def query(
         self,

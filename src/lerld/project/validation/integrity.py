@@ -18,7 +18,7 @@ from markupsafe import Markup
 from rdflib import DCTERMS, RDF, RDFS, Graph, Literal, URIRef
 
 from lerld.core.memory import freeing
-from lerld.core.names import best_label_texts
+from lerld.core.names import best_labels
 from lerld.core.terms import ENTITY_BASE, LABEL_PREDICATES, is_entity, shorten
 from lerld.profile import PROFILE
 from lerld.project.sources import (
@@ -294,24 +294,22 @@ def duplicate_labels(store: Store, ontology: Graph) -> Iterator[Finding]:
 
     One kind at a time, each thing's label kept as its normalized text only: the rows of
     every named thing at once were ~1 GiB of Python objects at 10M triples, held while the
-    other checks ran beside it. The rows are read as text (Store.select_values), not as
-    rdflib terms."""
+    other checks ran beside it."""
     kind_of = _named_kinds(ontology)
     predicates = ", ".join(p.n3() for p in LABEL_PREDICATES)
     for kind in sorted(set(kind_of.values())):
         classes = [cls for cls, named in kind_of.items() if named == kind]
         # the data is the only source that types things with these classes; the union
         # graph is fastest
-        rows = store.select_values(
-            "SELECT ?s ?p (LANG(?label) AS ?language) ?label WHERE { "
-            f"?s a ?t {values_clause('?t', classes)} "
+        rows = store.select(
+            f"SELECT ?s ?p ?label WHERE {{ ?s a ?t {values_clause('?t', classes)} "
             f"?s ?p ?label FILTER(?p IN ({predicates})) }}"
         )
-        labels = best_label_texts(rows)
+        labels = best_labels(rows)
         del rows
         named: dict[str, str] = {}  # normalized label -> the first thing with it
         twice: dict[str, list[str]] = {}  # normalized label -> every thing with it, if two
-        for thing, (_, _, label) in labels.items():
+        for thing, label in labels.items():
             if label:
                 key = " ".join(label.casefold().split())
                 if key not in named:
