@@ -53,6 +53,9 @@ def test_select_values_reads_every_value_as_its_text():
     assert store.select_values(query) == expected
     assert ("https://w3id.org/ler/id/g1", "Funders, and\nothers\r", "en", "") in expected
     assert ("https://w3id.org/ler/id/g1", 'Zeta, "the" group', "fr", "") in expected
+    # one variable, unbound: an empty line of CSV
+    assert store.select_values("SELECT ?x WHERE { OPTIONAL { <urn:a> <urn:b> ?x } }") == [("",)]
+    assert store.select_values("SELECT ?x WHERE { <urn:a> <urn:b> ?x }") == []
 
 
 def test_the_index_ranks_labels_and_dates_as_before():

@@ -250,8 +250,9 @@ class OxigraphStore:
         data = self._query(query).serialize(format=ox.QueryResultsFormat.CSV)
         # decoded as read, not into a second copy of the whole text
         rows = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""))
-        next(rows, None)  # the variables
-        return [tuple(row) for row in rows]
+        variables = next(rows, [])
+        # (a row of one unbound variable is an empty line, which the reader gives as [])
+        return [tuple(row) if row else ("",) * len(variables) for row in rows]
 
     def query(
         self,
