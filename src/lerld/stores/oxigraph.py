@@ -11,6 +11,7 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -291,19 +292,47 @@ class OxigraphStore:
 
 def _load(store: ox.Store, graphs: Sequence[GraphData], bulk: bool) -> None:
     """Load graphs into a pyoxigraph store; SourceError names the graph it cannot load.
-    On disk, the bulk loader (it writes sorted files directly); in memory, a plain load is
-    faster (5.5 s against 8.9 s for a million triples)."""
-    load = store.bulk_load if bulk else store.load
-    try:
+    On disk, the bulk loader (it writes sorted files directly), two graphs at a time; in
+    memory, a plain load, one graph after another (faster than the bulk loader: 5.5 s
+    against 8.9 s for a million triples; the store in memory takes one writer at a
+    time)."""
+    if not bulk:
         for g in graphs:
-            options = {"base_iri": g.base_iri, "to_graph": ox.NamedNode(g.name)}
-            try:
-                load(g.data, _FORMATS[g.media_type], **options)
-            except MemoryError:  # a term longer than load's 16 MiB buffer; it wrote
-                # nothing (a transaction): the bulk loader has no such limit, and
-                # validation says what is wrong with so long a term
-                store.bulk_load(g.data, _FORMATS[g.media_type], **options)
+            _load_graph(store, g, bulk)
         store.flush()
+        return
+    # The bulk loader parses an input on one thread below 4 cores (as `oxigraph load` does
+    # file by file), and bulk loaders write side by side: two at once loaded the 1M
+    # project's 84 graphs onto disk in 5.7-5.9 s against 7.0-7.6 s one after another, on 2
+    # cores. A failure waits for the loads under way; those not begun are dropped.
+    with ThreadPoolExecutor(BULK_LOADS_AT_ONCE) as pool:
+        loads = [pool.submit(_load_graph, store, g, bulk) for g in graphs]
+        try:
+            for load in loads:
+                load.result()
+        except BaseException:
+            for load in loads:
+                load.cancel()
+            raise
+    store.flush()
+
+
+# Graphs bulk loaded at once onto disk (see _load).
+BULK_LOADS_AT_ONCE = 2
+
+
+def _load_graph(store: ox.Store, g: GraphData, bulk: bool) -> None:
+    options = {"base_iri": g.base_iri, "to_graph": ox.NamedNode(g.name)}
+    try:
+        if bulk:
+            store.bulk_load(g.data, _FORMATS[g.media_type], **options)
+            return
+        try:
+            store.load(g.data, _FORMATS[g.media_type], **options)
+        except MemoryError:  # a term longer than load's 16 MiB buffer; it wrote nothing
+            # (a transaction): the bulk loader has no such limit, and validation says what
+            # is wrong with so long a term
+            store.bulk_load(g.data, _FORMATS[g.media_type], **options)
     except SyntaxError as e:
         raise SourceError(
             g.name, getattr(e, "lineno", None), f"the store cannot load it: {e}"
