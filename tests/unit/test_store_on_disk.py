@@ -124,6 +124,24 @@ def test_a_failed_load_leaves_no_directory(tmp_path):
     store.close()
 
 
+def test_a_failed_load_among_others_names_its_graph_and_leaves_no_directory(tmp_path):
+    # graphs are bulk loaded onto disk two at a time: the others may be loading meanwhile
+    root = tmp_path / "store"
+    store = OxigraphStore(root)
+    good = [
+        GraphData(f"https://example.org/graph/{i}", f"<urn:s{i}> <urn:p> {i} .".encode())
+        for i in range(6)
+    ]
+    broken = GraphData("https://example.org/graph/broken", b"<https://example.org/a> <p")
+    with pytest.raises(SourceError) as raised:
+        store.replace([*good[:3], broken, *good[3:]])
+    assert "https://example.org/graph/broken" in str(raised.value)
+    assert directories(root) == set()
+    store.replace(good)
+    assert len(store.select("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }")) == 6
+    store.close()
+
+
 def test_the_directory_belongs_to_one_process_at_a_time(tmp_path):
     root = tmp_path / "store"
     other = [

@@ -303,8 +303,8 @@ def _load(store: ox.Store, graphs: Sequence[GraphData], bulk: bool) -> None:
         return
     # The bulk loader parses an input on one thread below 4 cores (as `oxigraph load` does
     # file by file), and bulk loaders write side by side: two at once loaded the 1M
-    # project's 84 graphs onto disk in 5.7-5.9 s against 7.0-7.6 s one after another, on 2
-    # cores. A failure waits for the loads under way; those not begun are dropped.
+    # project's graphs onto disk in 5.80-5.90 s against 7.24-7.87 s one after another, on
+    # 2 cores. A failure waits for the loads under way; those not begun are dropped.
     with ThreadPoolExecutor(BULK_LOADS_AT_ONCE) as pool:
         loads = [pool.submit(_load_graph, store, g, bulk) for g in graphs]
         try:
