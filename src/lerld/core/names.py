@@ -42,25 +42,28 @@ def best_labels(
     label: str = "label",
 ) -> dict[str, str]:
     """The best label of each subject, from SELECT rows binding subject, predicate, label."""
-    best: dict[str, tuple[tuple[int, bool, str], str]] = {}
-    for row in rows:
-        key = str(row[subject])
-        candidate = (label_rank(row[predicate], row[label]), str(row[label]))
-        if key not in best or candidate[0] < best[key][0]:
-            best[key] = candidate
-    return {key: text for key, (_, text) in best.items()}
+    texts = (
+        (
+            str(row[subject]),
+            str(row[predicate]),
+            (row[label].language if isinstance(row[label], Literal) else None) or "",
+            str(row[label]),
+        )
+        for row in rows
+    )
+    return {key: text for key, (_, _, text) in best_label_texts(texts).items()}
 
 
 def best_label_texts(rows: Iterable[Sequence[str]]) -> dict[str, tuple[str, str, str]]:
     """The best label of each subject, from rows of text (Store.select_values) of subject,
     predicate, language tag ("" for none) and label: subject -> (predicate, language,
     label)."""
-    best: dict[str, tuple[tuple[int, bool, str], str, str]] = {}
+    best: dict[str, tuple[tuple[int, bool, str], tuple[str, str, str]]] = {}
     for subject, predicate, language, text in rows:
         rank = text_rank(predicate, language, text)
         if subject not in best or rank < best[subject][0]:
-            best[subject] = (rank, predicate, language)
-    return {s: (predicate, language, rank[2]) for s, (rank, predicate, language) in best.items()}
+            best[subject] = (rank, (predicate, language, text))
+    return {s: found for s, (_, found) in best.items()}
 
 
 def label_in(graph: Graph, node: Node) -> str | None:
