@@ -62,12 +62,12 @@ def test_the_index_ranks_labels_and_dates_as_before():
     index = {e.iri: e for e in entity_index(_store(), BASE)}
     assert sorted(index) == [BASE + "id/g1", BASE + "id/g2", BASE + "id/o1"]
     g1, g2, o1 = (index[BASE + f"id/{name}"] for name in ("g1", "g2", "o1"))
-    assert g1.label == (
+    assert g1.label.pair() == (
         URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
         Literal("Funders, and\nothers\r", lang="en"),
     )
-    assert g2.label[1] == Literal("a")  # the smallest text of equal rank
-    assert o1.label[1] == Literal("Org", lang="de")
+    assert g2.label.pair()[1] == Literal("a")  # the smallest text of equal rank
+    assert o1.label.pair()[1] == Literal("Org", lang="de")
     # g1 is linked from o1, modified later; g2's date has a time zone
     assert (g1.modified, g2.modified, o1.modified) == (
         date(2026, 2, 1),

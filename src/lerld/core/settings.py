@@ -8,6 +8,7 @@ is written once."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -253,3 +254,16 @@ def help_text(name: str, publisher: str = "this server") -> str:
     """The help text of a setting, its default and what publishes filled in."""
     declared = next(f for f in fields(Settings) if f.name == name)
     return declared.metadata["help"].format(default=declared.default, publisher=publisher)
+
+
+def cache_directory(kind: str) -> Path | None:
+    """Where lerld keeps what it computed once, by `kind` ("validation": the reports of
+    sources already validated; "versions": the entity index and VoID of each version
+    served): $LERLD_CACHE_DIR/<kind>, else $XDG_CACHE_HOME/lerld/<kind> (default
+    ~/.cache/lerld/<kind>), outside the project. None with LERLD_CACHE_DIR=off."""
+    configured = os.environ.get("LERLD_CACHE_DIR")
+    if configured == "off":
+        return None
+    if configured:
+        return Path(configured) / kind
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lerld" / kind

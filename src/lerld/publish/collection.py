@@ -138,7 +138,7 @@ def member(entry: Entry, context: Mapping[str, Any]) -> dict:
     """One entity as a collection member: its IRI, types, label and dcterms:modified."""
     pairs = [(RDF.type, URIRef(t)) for t in entry.types]
     if entry.label is not None:
-        pairs.append(entry.label)
+        pairs.append(entry.label.pair())
     if entry.modified is not None:
         pairs.append((DCTERMS.modified, Literal(entry.modified.isoformat(), datatype=XSD.date)))
     return representations.node_object(URIRef(entry.iri), pairs, context)

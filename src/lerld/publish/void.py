@@ -19,6 +19,7 @@ from lerld.project.labels import add_labels
 from lerld.publish.collection import HYDRA
 from lerld.publish.dumps import dump_path
 from lerld.publish.index import entities_typed, entity_count
+from lerld.publish.kept import Codec
 from lerld.stores import Store
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -35,6 +36,13 @@ def dataset_iri(base_uri: str) -> URIRef:
 def void_template(base_uri: str) -> Graph:
     text = resources.files("lerld").joinpath("void.ttl").read_text(encoding="utf-8")
     return Graph().parse(data=text, format="turtle", publicID=base_uri)
+
+
+# The graph as JSON (lerld.publish.kept): its Turtle, which keeps the prefixes it uses.
+GRAPH = Codec(
+    lambda graph: {"turtle": graph.serialize(format="turtle")},
+    lambda document: Graph().parse(data=document["turtle"], format="turtle"),
+)
 
 
 def _count(store: Store, query: str) -> int:

@@ -22,6 +22,7 @@ from rdflib import Graph
 from lerld.project import published, releases
 from lerld.project.snapshot import Snapshot
 from lerld.publish import editing, index, void
+from lerld.publish.kept import KeptValues, version_key
 from lerld.sparql.queries import NamedQuery
 from lerld.sparql.workers import QueryWorkers
 from lerld.stores.results import AnswerCache
@@ -113,7 +114,15 @@ def state() -> WebState:
 
 
 def entity_index() -> tuple[index.Entry, ...]:
-    return state().entity_index.get(lambda: index.entity_index(g.snapshot.store, base_uri()))
+    """The index of the entities (lerld.publish.index), computed by one process of the
+    server for this version of the data and kept (lerld.publish.kept)."""
+
+    def compute() -> tuple[index.Entry, ...]:
+        return index.entity_index(g.snapshot.store, base_uri())
+
+    return state().entity_index.get(
+        lambda: _kept().get("entity-index", _key(), compute, index.ENTRIES)
+    )
 
 
 def tombstones() -> dict[str, published.Tombstone]:
@@ -122,8 +131,25 @@ def tombstones() -> dict[str, published.Tombstone]:
 
 def void_graph() -> Graph:
     """The VoID + DCAT description of the published dataset."""
-    return state().void.get(
-        lambda: void.void_graph(g.snapshot.store, base_uri(), g.snapshot.modified.date())
+
+    def compute() -> Graph:
+        return void.void_graph(g.snapshot.store, base_uri(), g.snapshot.modified.date())
+
+    return state().void.get(lambda: _kept().get("void", _key(), compute, void.GRAPH))
+
+
+def _kept() -> KeptValues:
+    return KeptValues.from_environment()
+
+
+def _key() -> str:
+    """The key of a value computed from this version of the data, as served."""
+    snapshot = g.snapshot
+    return version_key(
+        snapshot.version,
+        base_uri(),
+        snapshot.modified.isoformat(),
+        str(snapshot.report.triples),
     )
 
 

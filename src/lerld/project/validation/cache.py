@@ -13,6 +13,7 @@ import pyshacl
 
 import lerld.profile
 from lerld.core import names
+from lerld.core.settings import cache_directory
 from lerld.project import labels, published, releases, shacl, shapecheck
 from lerld.project import sources as source_files
 from lerld.project.sources import Sources
@@ -31,8 +32,9 @@ class ReportCache:
     A million unchanged triples are not validated twice; one changed byte anywhere validates
     everything again.
 
-    The directory is $LERLD_CACHE_DIR, else $XDG_CACHE_HOME/lerld/validation (default
-    ~/.cache/lerld/validation), outside the project; LERLD_CACHE_DIR=off turns it off.
+    The directory is $LERLD_CACHE_DIR/validation, else $XDG_CACHE_HOME/lerld/validation
+    (default ~/.cache/lerld/validation), outside the project; LERLD_CACHE_DIR=off turns it
+    off (lerld.core.settings.cache_directory).
     """
 
     def __init__(self, directory: Path | None) -> None:
@@ -40,13 +42,7 @@ class ReportCache:
 
     @classmethod
     def from_environment(cls) -> ReportCache:
-        configured = os.environ.get("LERLD_CACHE_DIR")
-        if configured == "off":
-            return cls(None)
-        if configured:
-            return cls(Path(configured))
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        return cls(Path(base) / "lerld" / "validation")
+        return cls(cache_directory("validation"))
 
     def key(self, sources: Sources, inference: str) -> str:
         digest = hashlib.sha256()
