@@ -155,3 +155,11 @@ def test_void_read_back_is_the_graph_with_its_prefixes(snapshot, base_uri, tmp_p
         .namespaces()
     }
     assert used <= {prefix for prefix, _ in again.namespaces()}
+
+
+def test_any_text_is_kept_as_it_was(tmp_path):
+    texts = ["plain", "é, 名前, 🎓", "\ud800 a lone surrogate", 'quotes " and \\ and \n']
+    kept = KeptValues(tmp_path)
+    codec = Codec(lambda value: value, lambda document: document)
+    assert kept.get("texts", "k", lambda: texts, codec) == texts
+    assert kept.get("texts", "k", pytest.fail, codec) == texts

@@ -94,7 +94,8 @@ class KeptValues:
             if found is not None:
                 return found
             value = compute()
-            data = json.dumps(codec.encode(value), ensure_ascii=False).encode()
+            # ASCII: a text that UTF-8 cannot encode (a lone surrogate) is written escaped
+            data = json.dumps(codec.encode(value)).encode("ascii")
             self._write(name, path, data)
             # what was written, read back: every process serves the same value (the order of
             # a graph's statements, for one, decides how it is written out)
