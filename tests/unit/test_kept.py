@@ -163,3 +163,13 @@ def test_any_text_is_kept_as_it_was(tmp_path):
     codec = Codec(lambda value: value, lambda document: document)
     assert kept.get("texts", "k", lambda: texts, codec) == texts
     assert kept.get("texts", "k", pytest.fail, codec) == texts
+
+
+def test_a_damaged_void_graph_is_computed_again(snapshot, base_uri, tmp_path):
+    computed = void.void_graph(snapshot.store, base_uri, snapshot.modified.date())
+    kept = KeptValues(tmp_path)
+    kept.get("void", "k", lambda: computed, void.GRAPH)
+    (path,) = tmp_path.glob("void-k.json")
+    path.write_text(json.dumps({"turtle": "@prefix broken <"}), "utf-8")
+    assert isomorphic(kept.get("void", "k", lambda: computed, void.GRAPH), computed)
+    assert "@prefix" in json.loads(path.read_bytes())["turtle"]  # written again, whole

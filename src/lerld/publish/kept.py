@@ -143,6 +143,8 @@ def _decoded(data: bytes, codec: Codec[T], path: Path) -> T | None:
     try:
         with without_collection():  # a million rows of an index, read at once
             return codec.decode(json.loads(data))
-    except (ValueError, TypeError, KeyError, IndexError) as error:
+    # JSON's errors, a codec's on a document of another shape, or its parser's (rdflib's
+    # BadSyntax is a SyntaxError): whatever a damaged file makes it raise, it is computed again
+    except Exception as error:
         log.warning("%s is not what lerld wrote (%s): computed again", path, error)
         return None
