@@ -17,13 +17,13 @@ import functools
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import lerld
+from lerld.core.files import write_whole
 from lerld.core.memory import without_collection
 from lerld.core.settings import cache_directory
 
@@ -113,13 +113,10 @@ class KeptValues:
         return _decoded(data, codec, path)
 
     def _write(self, name: str, path: Path, data: bytes) -> None:
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
-            partial.write_bytes(data)
-            partial.replace(path)
+            write_whole(path, data)
         except OSError as error:
             log.warning("%s cannot be written (%s)", path, error)
-            partial.unlink(missing_ok=True)
             return
         self._drop_older(name)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ import pyshacl
 
 import lerld.profile
 from lerld.core import names
+from lerld.core.files import write_whole
 from lerld.core.settings import cache_directory
 from lerld.project import labels, published, releases, shacl, shapecheck
 from lerld.project import sources as source_files
@@ -79,8 +79,7 @@ class ReportCache:
         document = {**asdict(report), "findings": [asdict(f) for f in report.findings]}
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            partial = self.directory / f".{key}.{os.getpid()}.tmp"
-            partial.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
-            partial.replace(self.directory / f"{key}.json")
+            data = json.dumps(document, ensure_ascii=False).encode("utf-8")
+            write_whole(self.directory / f"{key}.json", data)
         except OSError:
             return  # a cache that cannot be written only costs time

@@ -47,6 +47,7 @@ from pathlib import Path
 from rdflib import RDFS, XSD, Graph, Literal, URIRef
 
 from lerld.core.errors import InvalidData, LerldError, RejectedDocument
+from lerld.core.files import write_whole
 from lerld.core.settings import Settings
 from lerld.core.terms import LER
 from lerld.project.sources import SourceFile, Sources, load_sources
@@ -181,9 +182,7 @@ def ingest(
     target = settings.root / output
     if write:
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(target.name + ".tmp")
-        temporary.write_text(turtle, encoding="utf-8")
-        temporary.replace(target)
+        write_whole(target, turtle.encode("utf-8"))
     return IngestResult(tuple(outcomes[n] for n in sorted(outcomes)), target, turtle, report)
 
 
