@@ -57,6 +57,15 @@ def server(
         stop(process)
 
 
+def stat_fields(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name: state, parent, ..."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def parent_of(pid: int) -> int:
+    return int(stat_fields(pid)[1])
+
+
 def pss_mib(pid: int) -> float:
     """The memory of a process and everything below it: their proportional set sizes (PSS:
     pages shared copy-on-write counted once), summed, in MiB."""

@@ -1,17 +1,20 @@
 """The entity index and VoID are computed once per version and kept (lerld.publish.kept): a
-real `lerld serve` with two workers writes them to $LERLD_CACHE_DIR/versions, and a
-restart with the same data serves what it reads there instead of computing them again."""
+real `lerld serve` with two workers prepares them in a process of its own as it publishes
+the version, before anyone asks (lerld.serve.runtime.Preparations), and a restart with the
+same data serves what it reads there instead of computing them again."""
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import requests
 
+from lerld.tools.processes import process_tree
 from tests.conftest import REPO
-from tests.support import free_port, lerld_command, server
+from tests.support import free_port, lerld_command, parent_of, server
 
 TURTLE = {"Accept": "text/turtle"}
 JSONLD = {"Accept": "application/ld+json"}
@@ -57,3 +60,62 @@ def test_a_restart_serves_the_index_and_void_kept_by_the_first_start(tmp_path):
     with _serve(cache, tmp_path / "read.log") as third:
         (page,) = _answers(third.url, "/entities", JSONLD, times=4)
     assert b"A label only the kept index has" in page[1]
+
+
+def _prepared(cache: Path, timeout: float = 60) -> dict[str, Path]:
+    """The kept files of the prepared values, once both are there."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        kept = {p.name.split("-")[0]: p for p in (cache / "versions").glob("*.json")}
+        if sorted(kept) == ["entity", "void"]:
+            return kept
+        time.sleep(0.1)
+    raise AssertionError(f"not prepared: {sorted((cache / 'versions').glob('*'))}")
+
+
+def _children(pid: int) -> set[int]:
+    """The processes forked by the server's first process (web workers, query supervisor,
+    preparing process), zombies included."""
+    return {child for child in process_tree(pid) - {pid} if parent_of(child) == pid}
+
+
+def test_serve_prepares_the_index_and_void_of_a_version_before_anyone_asks(tmp_path):
+    cache = tmp_path / "cache"
+    with _serve(cache, tmp_path / "serve.log") as running:
+        # nothing asked but the probe (/ns): a process of the server computes both
+        kept = _prepared(cache)
+        written = {p: p.stat().st_mtime_ns for p in kept.values()}
+        deadline = time.monotonic() + 30
+        while "lerld: prepared for version" not in running.output():
+            assert time.monotonic() < deadline, running.output()
+            time.sleep(0.1)
+        assert "void (" in running.output() and "entity-index (" in running.output()
+        # once done, the preparing process is gone (reaped: no zombie is left behind)
+        pid = running.process.pid
+        deadline = time.monotonic() + 10
+        while len(_children(pid)) != 3:  # two web workers and the query supervisor
+            assert time.monotonic() < deadline, _children(pid)
+            time.sleep(0.1)
+        # the workers serve what was prepared, read, not computed again
+        (void,) = _answers(running.url, "/.well-known/void", TURTLE, times=6)
+        (entities,) = _answers(running.url, "/entities", JSONLD, times=6)
+        assert b"void:Dataset" in void[1] or b"void#Dataset" in void[1]
+        assert {p: p.stat().st_mtime_ns for p in kept.values()} == written
+
+    # a restart of the same version has nothing to prepare
+    with _serve(cache, tmp_path / "again.log") as again:
+        assert _answers(again.url, "/entities", JSONLD, times=2) == {entities}
+        time.sleep(1.5)
+        assert "lerld: prepared" not in again.output()
+    assert {p: p.stat().st_mtime_ns for p in kept.values()} == written
+
+
+def test_nothing_is_prepared_when_nothing_is_kept(tmp_path):
+    port = free_port()
+    command = lerld_command("--root", str(REPO), "serve", "--port", str(port), "--workers", "2")
+    env = {**os.environ, "LERLD_CACHE_DIR": "off"}
+    with server(command, port, tmp_path / "off.log", probe_path="/ns", env=env) as running:
+        time.sleep(1.5)
+        assert len(_children(running.process.pid)) == 3
+        assert requests.get(running.url + "/entities", headers=JSONLD, timeout=60).ok
+    assert "lerld: prepared" not in running.output()

@@ -123,7 +123,9 @@ def reloading(tmp_path_factory):
         "--root", str(root), "serve", "--port", str(port), "--reload", "--workers", "2"
     )
     log = tmp_path_factory.mktemp("reload-log") / "serve.log"
-    with server(command, port, log, probe_path=MARKER_PAGE) as running:
+    # its own cache: every version it publishes is new to it, and so prepared
+    env = {**os.environ, "LERLD_CACHE_DIR": str(tmp_path_factory.mktemp("reload-cache"))}
+    with server(command, port, log, probe_path=MARKER_PAGE, env=env) as running:
         yield Reloading(running, root)
 
 
@@ -132,6 +134,12 @@ def test_a_good_version_is_published_in_every_process(reloading):
     before = process_tree(reloading.pid)
     report = reloading.change(lambda: (reloading.root / MARKER).write_text(marker(2)))
     assert "lerld: reloaded: serving version" in report, report
+    # the new version's VoID and entity index are prepared as it is published
+    (version,) = re.findall(r"serving version (\w+)", report)
+    deadline = time.monotonic() + 60
+    while f"lerld: prepared for version {version}: void" not in reloading.running.output():
+        assert time.monotonic() < deadline, reloading.running.output()[-3000:]
+        time.sleep(0.1)
     # every process but the master is new: web workers and query processes alike
     after = process_tree(reloading.pid)
     assert before & after == {reloading.pid}, (before, after)

@@ -70,6 +70,46 @@ def test_processes_asking_at_once_wait_for_the_one_that_computes(tmp_path):
     assert Path(log + ".answers").read_text().splitlines() == ["the index"] * 3
 
 
+def test_prepare_computes_and_keeps_a_value_once_without_reading_it(tmp_path):
+    calls: list[str] = []
+    decoded: list[object] = []
+    reading = Codec(TEXT.encode, lambda document: decoded.append(document) or document["text"])
+    kept = KeptValues(tmp_path)
+    assert kept.prepare("index", "k", _counting(calls), reading) is True
+    assert kept.prepare("index", "k", _counting(calls, "again"), reading) is False
+    assert calls == ["computed"] and decoded == []  # kept, neither computed again nor read
+    assert KeptValues(tmp_path).get("index", "k", pytest.fail, reading) == "computed"
+    # nothing kept, nothing prepared
+    assert KeptValues(None).prepare("index", "k", pytest.fail, TEXT) is False
+
+
+def _prepare_in_a_process(directory: str, log: str) -> None:
+    def compute() -> str:
+        with open(log, "a") as f:
+            f.write("prepared\n")
+        time.sleep(1.0)  # long enough for a worker to ask meanwhile
+        return "the index"
+
+    KeptValues(Path(directory)).prepare("entity-index", "k", compute, TEXT)
+
+
+def test_a_process_asking_while_a_value_is_prepared_waits_and_reads_it(tmp_path):
+    log = tmp_path / "computed"
+    preparing = multiprocessing.get_context("fork").Process(
+        target=_prepare_in_a_process, args=(str(tmp_path / "kept"), str(log))
+    )
+    preparing.start()
+    deadline = time.monotonic() + 30
+    while not log.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # the worker asks while the preparing process computes: it waits, and reads
+    kept = KeptValues(tmp_path / "kept")
+    assert kept.get("entity-index", "k", pytest.fail, TEXT) == "the index"
+    preparing.join(30)
+    assert preparing.exitcode == 0
+    assert log.read_text() == "prepared\n"
+
+
 def test_a_file_that_is_not_what_lerld_wrote_is_computed_again_and_replaced(tmp_path, caplog):
     kept = KeptValues(tmp_path)
     kept.get("index", "k", lambda: "first", TEXT)

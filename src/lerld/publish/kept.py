@@ -5,19 +5,21 @@ million triples the index takes about a minute and VoID half of one).
 
 A value is a JSON file named by a key over everything it depends on (the version, the
 base URI, lerld's code); a process computing one holds a lock on its name, so
-that the others wait and read it rather than compute it too. The directory is
+that the others wait and read it rather than compute it too. `lerld serve` prepares them
+in a process of its own as it publishes a version (`prepare`; lerld.serve.runtime). The directory is
 $LERLD_CACHE_DIR/versions, else ~/.cache/lerld/versions (lerld.core.settings.
 cache_directory); LERLD_CACHE_DIR=off keeps nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -78,29 +80,64 @@ class KeptValues:
         cannot be written or a file that cannot be read only costs the computation."""
         if self.directory is None:
             return compute()
-        path = self.directory / f"{name}-{key}.json"
+        path = self._path(name, key)
         found = self._read(path, codec)
         if found is not None:
             return found
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            lock = open(self.directory / f"{name}-{key}.lock", "ab")  # noqa: SIM115
-        except OSError:
-            return compute()
-        with lock:
-            # one process computes; the others wait here, then read what it wrote
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with self._locked(name, key) as locked:
+            if not locked:
+                return compute()
             found = self._read(path, codec)
             if found is not None:
                 return found
             value = compute()
-            # ASCII: a text that UTF-8 cannot encode (a lone surrogate) is written escaped
-            data = json.dumps(codec.encode(value)).encode("ascii")
-            self._write(name, path, data)
+            data = self._keep(name, path, value, codec)
             # what was written, read back: every process serves the same value (the order of
             # a graph's statements, for one, decides how it is written out)
             written = _decoded(data, codec, path)
             return value if written is None else written
+
+    def prepare(self, name: str, key: str, compute: Callable[[], T], codec: Codec[T]) -> bool:
+        """Compute the value of name and key and keep it, unless it is kept already (or
+        being computed: then wait for it), without reading it or holding it: for a process
+        that computes values ahead of the processes that will read them (lerld serve, as it
+        publishes a version). Whether it computed it."""
+        if self.directory is None:
+            return False
+        path = self._path(name, key)
+        if path.exists():
+            return False
+        with self._locked(name, key) as locked:
+            if not locked or path.exists():
+                return False
+            self._keep(name, path, compute(), codec)
+            return True
+
+    def _path(self, name: str, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / f"{name}-{key}.json"
+
+    @contextlib.contextmanager
+    def _locked(self, name: str, key: str) -> Iterator[bool]:
+        """Hold the lock of name and key (one process computes; the others wait here, then
+        read what it wrote); False if the directory cannot hold it."""
+        assert self.directory is not None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            lock = open(self.directory / f"{name}-{key}.lock", "ab")  # noqa: SIM115
+        except OSError:
+            yield False
+            return
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield True
+
+    def _keep(self, name: str, path: Path, value: T, codec: Codec[T]) -> bytes:
+        """Write a value as JSON; the bytes written."""
+        # ASCII: a text that UTF-8 cannot encode (a lone surrogate) is written escaped
+        data = json.dumps(codec.encode(value)).encode("ascii")
+        self._write(name, path, data)
+        return data
 
     def _read(self, path: Path, codec: Codec[T]) -> T | None:
         try:

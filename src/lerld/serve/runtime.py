@@ -11,11 +11,16 @@ web workers is in this module; the web layer is the Flask app only.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
+import dataclasses
 import functools
 import gc
+import logging
 import math
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -29,12 +34,14 @@ from granian.http import HTTP1Settings
 from granian.log import LogLevels
 
 from lerld.core import waits
+from lerld.core.children import fork_child, leave_with_parent
 from lerld.core.settings import Settings
 from lerld.project.snapshot import Snapshot
+from lerld.publish.kept import KeptValues
 from lerld.serve.reload import Reloader
 from lerld.serve.turns import TakeTurns
 from lerld.web.sparql import in_process, query_workers
-from lerld.web.state import WebState, holder_of
+from lerld.web.state import WebState, holder_of, prepare_kept_values
 
 if TYPE_CHECKING:  # the application is the web layer's; only its type is named here
     from flask import Flask
@@ -49,6 +56,7 @@ M_MMAP_THRESHOLD = -3
 # Seconds an idle thread of a worker's pool is kept: the longest Granian allows (its
 # default is 30 s); fewer threads come and go (lerld.serve.turns).
 KEEP_THREADS = 600
+log = logging.getLogger(__name__)
 
 
 def serve_options(settings: Settings, access_log: bool) -> dict:
@@ -141,12 +149,97 @@ def share_with_forks() -> None:
 def start_serving(app: Flask) -> None:
     """Before processes are forked to serve the app's current snapshot (lerld serve: while
     this process has one thread, before the web server starts): what they will share is
-    kept shared, and the snapshot's query processes are started (otherwise they start on
-    the first query)."""
+    kept shared, the snapshot's query processes are started (otherwise they start on the
+    first query), and so is the process that prepares its kept values."""
     share_with_forks()
     served = holder_of(app).state
+    settings = app.config["LERLD_SETTINGS"]
     if in_process(served):
-        query_workers(served, app.config["LERLD_SETTINGS"]).start()
+        query_workers(served, settings).start()
+    _preparations.start(served, settings.base_uri)
+
+
+class Preparations:
+    """The processes that compute what the workers of a version read from the kept values
+    (lerld.web.state.PREPARED: VoID, the entity index), forked from the master as the
+    version is staged, so that its first visitors do not wait for them (at ten million
+    triples VoID took ~25 s in it and the index ~64 s; a request that comes meanwhile waits
+    for the preparing process instead of computing the value again: lerld.publish.kept). It
+    runs at the workers' CPU priority, since a worker may be waiting for it. It holds none
+    of the values when it is done, and is killed when its snapshot is retired or the master
+    exits (or, should the master be killed, leaves within a second)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pids: dict[WebState, int] = {}  # 0 once it has ended and been reaped
+
+    def start(self, served: WebState, base: str) -> None:
+        """Fork the process that prepares `served`'s values (once per snapshot; never
+        when nothing is kept: LERLD_CACHE_DIR=off)."""
+        if KeptValues.from_environment().directory is None:
+            return
+        with self._lock:
+            if served in self._pids:
+                return
+            if not self._pids:
+                atexit.register(self.stop_all)
+            owner = os.getpid()
+            self._pids[served] = fork_child(lambda: _prepare(served.snapshot, base, owner))
+
+    def reap(self) -> None:
+        """Collect the processes that have ended (from the master's watchdog)."""
+        with self._lock:
+            for served, pid in self._pids.items():
+                with contextlib.suppress(ChildProcessError):
+                    if pid and not os.waitpid(pid, os.WNOHANG)[0]:
+                        continue
+                self._pids[served] = 0
+
+    def stop(self, served: WebState) -> None:
+        """Stop the process of a snapshot being retired, if it still runs, and forget it."""
+        with self._lock:
+            pid = self._pids.pop(served, 0)
+        _stop_child(pid)
+
+    def stop_all(self) -> None:
+        with self._lock:
+            pids, self._pids = list(self._pids.values()), {}
+        for pid in pids:
+            _stop_child(pid)
+
+
+def _stop_child(pid: int) -> None:
+    if not pid:
+        return
+    # killed: what it computes is for a version no longer served (or a server stopping), and
+    # a value is written whole or not at all (lerld.core.files.write_whole)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def _prepare(snapshot: Snapshot, base: str, owner: int) -> None:
+    """The preparing process: compute the kept values of a snapshot that are not kept yet."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C stops the master, then us
+    # forked from a master whose server may have its own handlers (on a reload): not ours
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    leave_with_parent(owner)
+    try:
+        snapshot = dataclasses.replace(snapshot, store=snapshot.store.for_worker())
+        prepared = prepare_kept_values(snapshot, base)
+    except Exception as error:  # the workers compute what is missing when asked
+        log.warning(
+            "lerld: could not prepare the values of version %s: %s", snapshot.version, error
+        )
+        return
+    if prepared:
+        took = ", ".join(f"{name} ({seconds:.1f} s)" for name, seconds in prepared.items())
+        print(f"lerld: prepared for version {snapshot.version}: {took}", flush=True)
+
+
+_preparations = Preparations()
 
 
 def in_worker(app: Flask) -> Flask:
@@ -181,6 +274,7 @@ def revive(app: Flask) -> bool:
 def retire(served: WebState) -> None:
     """Free what a snapshot no process serves any more: its query processes and its store
     (its state goes with the last reference to it)."""
+    _preparations.stop(served)
     workers = served.query_workers.computed
     if workers is not None:
         workers.close()
@@ -255,6 +349,7 @@ class ReloadingServer(Granian):
     def _watchdog(self) -> None:
         while True:
             time.sleep(WATCHDOG_SECONDS)
+            _preparations.reap()
             if revive(self.app):
                 self.reloader.report("lerld: the query processes had stopped: started again")
 

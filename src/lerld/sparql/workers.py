@@ -52,6 +52,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from lerld.core.children import fork_child
 from lerld.core.errors import (
     LerldError,
     MalformedQuery,
@@ -126,20 +127,6 @@ def _bytes(address: str | bytes) -> bytes:
     return address if isinstance(address, bytes) else os.fsencode(address)
 
 
-def _fork(run: Callable[[], None]) -> int:
-    """Fork a child process that runs `run` and exits, never returning into the caller's
-    code (nor running its exit handlers); the parent gets the child's pid."""
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            run()
-            status = 0
-        finally:
-            os._exit(status)
-    return pid
-
-
 class QueryWorkers:
     """A pool of stoppable query processes over one store; query() is thread-safe and has
     the signature of Store.query."""
@@ -192,7 +179,7 @@ class QueryWorkers:
         requests.bind(self.address)
         slots = mmap.mmap(-1, _SLOT.size * self.size)
         owner = os.getpid()
-        pid = _fork(lambda: self._supervise(requests, slots, owner))
+        pid = fork_child(lambda: self._supervise(requests, slots, owner))
         requests.close()
         slots.close()
         self._owner, self._supervisor = owner, pid
@@ -324,7 +311,7 @@ class QueryWorkers:
                     os.waitpid(pid, 0)
 
     def _spawn(self, slot: int, requests: socket.socket, slots: mmap.mmap) -> int:
-        return _fork(lambda: self._execute(slot, requests, slots))
+        return fork_child(lambda: self._execute(slot, requests, slots))
 
     # --- an executor --------------------------------------------------------------------
 

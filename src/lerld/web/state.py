@@ -8,6 +8,7 @@ VoID graph, the tombstones)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import mmap
 import struct
 import threading
@@ -22,7 +23,7 @@ from rdflib import Graph
 from lerld.project import published, releases
 from lerld.project.snapshot import Snapshot
 from lerld.publish import editing, index, void
-from lerld.publish.kept import KeptValues, version_key
+from lerld.publish.kept import Codec, KeptValues, version_key
 from lerld.sparql.queries import NamedQuery
 from lerld.sparql.workers import QueryWorkers
 from lerld.stores.results import AnswerCache
@@ -113,16 +114,62 @@ def state() -> WebState:
 # --- values more than one blueprint reads ----------------------------------------------
 
 
+@dataclass(frozen=True)
+class KeptValue(Generic[T]):
+    """A value computed from a version of the data as served (its snapshot and base URI),
+    once for every process of the server and its restarts (lerld.publish.kept)."""
+
+    name: str
+    compute: Callable[[Snapshot, str], T]
+    codec: Codec[T]
+
+    def key(self, snapshot: Snapshot, base: str) -> str:
+        return version_key(
+            snapshot.version, base, snapshot.modified.isoformat(), str(snapshot.report.triples)
+        )
+
+    def get(self, snapshot: Snapshot, base: str) -> T:
+        compute = functools.partial(self.compute, snapshot, base)
+        return KeptValues.from_environment().get(
+            self.name, self.key(snapshot, base), compute, self.codec
+        )
+
+    def prepare(self, snapshot: Snapshot, base: str) -> bool:
+        """Compute and keep it unless it is kept already; whether it computed it."""
+        compute = functools.partial(self.compute, snapshot, base)
+        return KeptValues.from_environment().prepare(
+            self.name, self.key(snapshot, base), compute, self.codec
+        )
+
+
+ENTITY_INDEX = KeptValue(
+    "entity-index", lambda snapshot, base: index.entity_index(snapshot.store, base), index.ENTRIES
+)
+VOID = KeptValue(
+    "void",
+    lambda snapshot, base: void.void_graph(snapshot.store, base, snapshot.modified.date()),
+    void.GRAPH,
+)
+# What `lerld serve` computes for its workers as it publishes a version (prepare_kept_values),
+# in this order: VoID first, which the home page needs.
+PREPARED = (VOID, ENTITY_INDEX)
+
+
+def prepare_kept_values(snapshot: Snapshot, base: str) -> dict[str, float]:
+    """Compute and keep the values of PREPARED that are not kept yet, holding none of them
+    (the workers read them when asked); the seconds each computed one took, by name."""
+    took = {}
+    for value in PREPARED:
+        started = time.monotonic()
+        if value.prepare(snapshot, base):
+            took[value.name] = time.monotonic() - started
+    return took
+
+
 def entity_index() -> tuple[index.Entry, ...]:
     """The index of the entities (lerld.publish.index), computed by one process of the
     server for this version of the data and kept (lerld.publish.kept)."""
-
-    def compute() -> tuple[index.Entry, ...]:
-        return index.entity_index(g.snapshot.store, base_uri())
-
-    return state().entity_index.get(
-        lambda: _kept().get("entity-index", _key(), compute, index.ENTRIES)
-    )
+    return state().entity_index.get(lambda: ENTITY_INDEX.get(g.snapshot, base_uri()))
 
 
 def tombstones() -> dict[str, published.Tombstone]:
@@ -131,26 +178,7 @@ def tombstones() -> dict[str, published.Tombstone]:
 
 def void_graph() -> Graph:
     """The VoID + DCAT description of the published dataset."""
-
-    def compute() -> Graph:
-        return void.void_graph(g.snapshot.store, base_uri(), g.snapshot.modified.date())
-
-    return state().void.get(lambda: _kept().get("void", _key(), compute, void.GRAPH))
-
-
-def _kept() -> KeptValues:
-    return KeptValues.from_environment()
-
-
-def _key() -> str:
-    """The key of a value computed from this version of the data, as served."""
-    snapshot = g.snapshot
-    return version_key(
-        snapshot.version,
-        base_uri(),
-        snapshot.modified.isoformat(),
-        str(snapshot.report.triples),
-    )
+    return state().void.get(lambda: VOID.get(g.snapshot, base_uri()))
 
 
 # --- the snapshot being served ---------------------------------------------------------
