@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks import deref, sparql_scale
+from benchmarks.prepared import wait_for_prepared
 from lerld.sparql.queries import NamedQuery
 from lerld.stores.remote import UNION
 from lerld.tools.processes import free_port, measured, server
@@ -55,12 +56,14 @@ def serving_remote(store: StoreServer, root: Path, work: Path, serve_args: list[
     command = lerld_command(
         "--root", str(root), "serve", "--port", str(port), *store.endpoint_args(), *serve_args
     )
+    cache = work / f"cache-{store.engine}"
     with server(
         command,
         f"http://127.0.0.1:{port}/doc/stakeholder/employers.ttl",
         work / f"serve-{store.engine}.log",
-        env=store.env(),
+        env={**store.env(), "LERLD_CACHE_DIR": str(cache)},
     ) as running:
+        wait_for_prepared(cache / "versions", running)
         yield running
 
 

@@ -41,10 +41,10 @@ from pathlib import Path
 import requests
 
 from benchmarks import deref, remote, sparql_scale
+from benchmarks.prepared import wait_for_prepared
 from benchmarks.report import write_report
 from benchmarks.sparql_named_queries import oxigraph_server
 from lerld.tools.processes import free_port, measured, server
-from lerld.web.state import PREPARED
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -353,16 +353,6 @@ def serving(root: Path, work: Path, name: str = "serve", prepared: dict | None =
         if prepared is not None:
             prepared["seconds"] = time.perf_counter() - started
         yield running
-
-
-def wait_for_prepared(versions: Path, running, timeout: float = 1800) -> None:
-    """Until a kept file of each prepared value is in `versions` (one size's directory)."""
-    deadline = time.monotonic() + timeout
-    names = [value.name for value in PREPARED]
-    while not all(any(versions.glob(f"{name}-*.json")) for name in names):
-        if running.process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"lerld serve did not prepare {', '.join(names)}")
-        time.sleep(0.5)
 
 
 def growth(
