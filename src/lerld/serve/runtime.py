@@ -172,6 +172,7 @@ class Preparations:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pids: dict[WebState, int] = {}  # 0 once it has ended and been reaped
+        self._stopped_at_exit = False
 
     def start(self, served: WebState, base: str) -> None:
         """Fork the process that prepares `served`'s values (once per snapshot; never
@@ -181,8 +182,9 @@ class Preparations:
         with self._lock:
             if served in self._pids:
                 return
-            if not self._pids:
+            if not self._stopped_at_exit:
                 atexit.register(self.stop_all)
+                self._stopped_at_exit = True
             owner = os.getpid()
             self._pids[served] = fork_child(lambda: _prepare(served.snapshot, base, owner))
 
