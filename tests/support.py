@@ -14,7 +14,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -64,6 +65,24 @@ def stat_fields(pid: int) -> list[str]:
 
 def parent_of(pid: int) -> int:
     return int(stat_fields(pid)[1])
+
+
+def zombie(pid: int) -> bool:
+    """Whether a process has ended: a zombie its parent has not reaped yet, or gone."""
+    try:
+        return stat_fields(pid)[0] == "Z"
+    except OSError:
+        return True  # gone: not alive either
+
+
+def until(condition: Callable[[], bool], timeout: float) -> bool:
+    """Whether `condition()` holds within `timeout` seconds (asked every 0.2 s)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def pss_mib(pid: int) -> float:

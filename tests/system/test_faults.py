@@ -27,9 +27,10 @@ from tests.support import (
     oxigraph_command,
     parent_of,
     server,
-    stat_fields,
     stop,
+    until,
     wait_until_answers,
+    zombie,
 )
 from tests.system.test_remote_store import load as lerld_load
 
@@ -43,15 +44,6 @@ def timed(call: Callable[[], requests.Response]) -> tuple[requests.Response, flo
     started = time.monotonic()
     response = call()
     return response, time.monotonic() - started
-
-
-def until(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 # --- a remote store that stops, hangs and comes back --------------------------------------------
@@ -207,13 +199,6 @@ def query_processes(pid: int) -> set[int]:
     """The live processes two levels below the server's first: the query supervisor's (one
     killed stays a zombie until the supervisor reaps it)."""
     return {p for p in process_tree(pid) if p != pid and parent_of(p) != pid and not zombie(p)}
-
-
-def zombie(pid: int) -> bool:
-    try:
-        return stat_fields(pid)[0] == "Z"
-    except OSError:
-        return True  # gone: not alive either
 
 
 def test_a_killed_query_process_is_replaced(embedded):

@@ -14,7 +14,7 @@ import requests
 
 from lerld.tools.processes import process_tree
 from tests.conftest import REPO
-from tests.support import free_port, lerld_command, parent_of, server
+from tests.support import free_port, lerld_command, parent_of, server, until
 
 TURTLE = {"Accept": "text/turtle"}
 JSONLD = {"Accept": "application/ld+json"}
@@ -64,13 +64,14 @@ def test_a_restart_serves_the_index_and_void_kept_by_the_first_start(tmp_path):
 
 def _prepared(cache: Path, timeout: float = 60) -> dict[str, Path]:
     """The kept files of the prepared values, once both are there."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        kept = {p.name.split("-")[0]: p for p in (cache / "versions").glob("*.json")}
-        if sorted(kept) == ["entity", "void"]:
-            return kept
-        time.sleep(0.1)
-    raise AssertionError(f"not prepared: {sorted((cache / 'versions').glob('*'))}")
+
+    def kept() -> dict[str, Path]:
+        return {p.name.split("-")[0]: p for p in (cache / "versions").glob("*.json")}
+
+    assert until(lambda: sorted(kept()) == ["entity", "void"], timeout), sorted(
+        (cache / "versions").glob("*")
+    )
+    return kept()
 
 
 def _children(pid: int) -> set[int]:
@@ -85,17 +86,14 @@ def test_serve_prepares_the_index_and_void_of_a_version_before_anyone_asks(tmp_p
         # nothing asked but the probe (/ns): a process of the server computes both
         kept = _prepared(cache)
         written = {p: p.stat().st_mtime_ns for p in kept.values()}
-        deadline = time.monotonic() + 30
-        while "lerld: prepared for version" not in running.output():
-            assert time.monotonic() < deadline, running.output()
-            time.sleep(0.1)
+        assert until(lambda: "lerld: prepared for version" in running.output(), 30), (
+            running.output()
+        )
         assert "void (" in running.output() and "entity-index (" in running.output()
         # once done, the preparing process is gone (reaped: no zombie is left behind)
         pid = running.process.pid
-        deadline = time.monotonic() + 10
-        while len(_children(pid)) != 3:  # two web workers and the query supervisor
-            assert time.monotonic() < deadline, _children(pid)
-            time.sleep(0.1)
+        # two web workers and the query supervisor
+        assert until(lambda: len(_children(pid)) == 3, 10), _children(pid)
         # the workers serve what was prepared, read, not computed again
         (void,) = _answers(running.url, "/.well-known/void", TURTLE, times=6)
         (entities,) = _answers(running.url, "/entities", JSONLD, times=6)

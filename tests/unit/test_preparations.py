@@ -10,12 +10,12 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from lerld.core.children import PARENT_CHECK_SECONDS, fork_child, leave_with_parent
 from lerld.serve import runtime
+from tests.support import until, zombie
 
 
 @dataclass(frozen=True)
@@ -33,24 +33,6 @@ class _Snapshot:
 @dataclass(frozen=True, eq=False)
 class _Served:
     snapshot: _Snapshot
-
-
-def _gone(pid: int) -> bool:
-    """Ended: no such process, or a zombie its parent has not reaped yet."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] == "Z"
-
-
-def _until(condition, timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 @pytest.fixture
@@ -77,7 +59,7 @@ def test_the_preparation_of_a_retired_version_is_killed(preparations, monkeypatc
     pid = _pid(preparations, served)
     preparations.start(served, "https://w3id.org/ler/")  # once per snapshot
     assert _pid(preparations, served) == pid
-    assert _until(started.exists) and started.read_text() == "https://w3id.org/ler/"
+    assert until(started.exists, 10) and started.read_text() == "https://w3id.org/ler/"
     preparations.stop(served)  # waits for it: killed and reaped
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
@@ -89,9 +71,9 @@ def test_an_ended_preparation_is_reaped(preparations, monkeypatch, capfd):
     served = _Served(_Snapshot(_Store(), "v2"))
     preparations.start(served, "https://w3id.org/ler/")
     pid = _pid(preparations, served)
-    assert _until(lambda: _gone(pid))
-    assert _until(lambda: (preparations.reap(), _pid(preparations, served) == 0)[1])
-    assert _gone(pid)
+    assert until(lambda: zombie(pid), 10)
+    assert until(lambda: (preparations.reap(), _pid(preparations, served) == 0)[1], 10)
+    assert zombie(pid)
     assert "lerld: prepared for version v2: void (0.2 s)" in capfd.readouterr().out
 
 
@@ -135,9 +117,9 @@ def test_a_child_leaves_when_its_parent_is_gone(tmp_path):
         time.sleep(60)
 
     pid = fork_child(middle)
-    assert _until(lambda: record.exists() and record.read_text() != "")
+    assert until(lambda: record.exists() and record.read_text() != "", 10)
     grandchild = int(record.read_text())
-    assert not _gone(grandchild)
+    assert not zombie(grandchild)
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
-    assert _until(lambda: _gone(grandchild), timeout=PARENT_CHECK_SECONDS * 5)
+    assert until(lambda: zombie(grandchild), timeout=PARENT_CHECK_SECONDS * 5)
