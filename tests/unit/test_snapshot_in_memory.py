@@ -30,14 +30,17 @@ def graphs_of(store) -> set[str]:
 
 @pytest.fixture
 def watched(monkeypatch):
-    """What validation saw: the graphs of the store it was given; and every embedded store
-    opened."""
+    """What validation loaded: the graphs of the store it was given, once it returns; and
+    every embedded store opened."""
     seen: dict = {"validated": [], "stores": []}
     validate = lerld.project.snapshot.validate
 
     def watching(sources, inference="none", store=None):
-        seen["validated"].append(graphs_of(store))
-        return validate(sources, inference=inference, store=store)
+        assert graphs_of(store) == set()  # validation loads the store it is given
+        try:
+            return validate(sources, inference=inference, store=store)
+        finally:
+            seen["validated"].append(graphs_of(store))
 
     def counted(path=None):
         store = embedded_store(path)

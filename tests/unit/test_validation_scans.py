@@ -15,10 +15,10 @@ from lerld.cli import main
 from lerld.core.settings import Settings
 from lerld.core.terms import ENTITY_BASE
 from lerld.project import shacl
-from lerld.project.sources import data_graph_of, discover, graph_name, load_into, load_sources
+from lerld.project.sources import data_graph_of, discover, load_sources
 from lerld.project.validation import validate
 from lerld.project.validation.integrity import duplicate_labels
-from lerld.stores import GraphData
+from lerld.project.validation.scan import Scan
 from lerld.stores.backends import embedded_store
 
 PREFIXES = (
@@ -129,17 +129,13 @@ def test_duplicate_labels_compare_each_things_best_label_within_its_kind(project
         'initiative:z a ler:Project ; rdfs:label "Zeta"@en .\n'
         'initiative:zz a ler:Initiative, ler:Project ; rdfs:label "ZETA"@en .\n'
     )
+    (project / "data" / "zz-duplicates.ttl").write_text(data)
     sources = load_sources(Settings(root=project))
-    store = embedded_store()
-    try:
-        load_into(store, data_graph_of(sources))
-        store.add([GraphData(graph_name("data/zz-duplicates.ttl"), data.encode())])
-        found = {
-            (f.focus.removeprefix(ENTITY_BASE), f.message)
-            for f in duplicate_labels(store, sources.graph("ontology"))
-        }
-    finally:
-        store.close()
+    scanned = Scan().read(data_graph_of(sources).files)
+    found = {
+        (f.focus.removeprefix(ENTITY_BASE), f.message)
+        for f in duplicate_labels(scanned.found(sources.graph("ontology")).same_label)
+    }
     kind = "one ler:{} with two IRIs?"
     assert found == {
         ("organization/a", f"has the same label as organization/b: {kind.format('Organization')}"),
@@ -187,7 +183,6 @@ def test_every_store_query_of_a_validation_shares_one_pool(project, monkeypatch)
                 running -= 1
 
     try:
-        load_into(store, data_graph_of(sources))
         monkeypatch.setattr(store, "select", counted)
         report = validate(sources, store=store)
     finally:

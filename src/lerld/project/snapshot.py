@@ -17,11 +17,9 @@ from lerld.project import releases
 from lerld.project.releases import Release
 from lerld.project.sources import (
     Sources,
-    data_graph_of,
     graph_data,
     graph_name,
     load_context,
-    load_into,
     load_sources,
     loaded_by,
 )
@@ -85,12 +83,12 @@ def build_snapshot(settings: Settings, store: Store | None = None) -> Snapshot:
                 target.close()
             raise
         return _snapshot(sources, report, target)
-    # Parse once, and hold the graph once: the data graph (ontology and data) goes into a
-    # fresh embedded store that validation queries, and the shapes join it once it passes;
-    # the published store (in memory) is that one (at 10M triples, ~4.3 GiB held once).
+    # Parse once, and hold the graph once: validation loads the data graph (ontology and
+    # data) into a fresh embedded store that it queries, and the shapes join it once it
+    # passes; the published store (in memory) is that one (at 10M triples, ~4.3 GiB held
+    # once).
     loaded = embedded_store()
     try:
-        load_into(loaded, data_graph_of(sources))
         report = validate(sources, inference=settings.inference, store=loaded)
         if report.conforms:
             loaded_by(loaded.add, replace(sources, files=sources.of_role("shapes")))

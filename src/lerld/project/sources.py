@@ -516,7 +516,12 @@ def source_of(graph: str) -> str | None:
 def graph_data(sources: Sources) -> Sequence[GraphData]:
     """Every source file as the content of its named graph, each file's bytes made when its
     item is read (`_FileContents`)."""
-    return _FileContents(sources.files)
+    return contents_of(sources.files)
+
+
+def contents_of(files: Sequence[SourceFile]) -> Sequence[GraphData]:
+    """`graph_data` of some source files."""
+    return _FileContents(files)
 
 
 class _FileContents(Sequence[GraphData]):

@@ -10,7 +10,7 @@ import shutil
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -319,6 +319,22 @@ def _load(store: ox.Store, graphs: Sequence[GraphData], bulk: bool) -> None:
 
 # Graphs bulk loaded at once onto disk (see _load).
 BULK_LOADS_AT_ONCE = 2
+
+
+def quads_of(g: GraphData) -> Iterator[ox.Quad]:
+    """The statements of one graph's content, one after another, as quads of the default
+    graph: what `load` would store in the graph named g.name (the same parser and base
+    IRI), without a store (lerld.project.validation.scan). A content the store cannot load
+    raises as the parser says (loading it says it better); one with a term over the
+    parser's buffer is read again whole: quads yielded before it come twice."""
+    try:
+        yield from ox.parse(g.data, _FORMATS[g.media_type], base_iri=g.base_iri)
+    except MemoryError:
+        # a term longer than the parser's 16 MiB buffer, as in _load_graph: the bulk
+        # loader has no such limit
+        store = ox.Store()
+        store.bulk_load(g.data, _FORMATS[g.media_type], base_iri=g.base_iri)
+        yield from store
 
 
 def _load_graph(store: ox.Store, g: GraphData, bulk: bool) -> None:
