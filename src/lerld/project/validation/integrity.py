@@ -69,8 +69,8 @@ def integrity_checks(
         lambda: duplicate_positions(store),
         lambda: deprecated_uses(store, ontology),
     )
-    # a scan of the whole store: the memory it freed is given back before the next takes
-    # more (lerld.core.memory; 10M triples: ~480 MiB after a scan of every subject)
+    # a store query may hold hundreds of MiB at 10M triples: what it freed is given back
+    # before the next takes more (lerld.core.memory)
     return [lambda check=check: freeing(lambda: list(check())) for check in checks]
 
 

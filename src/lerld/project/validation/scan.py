@@ -249,11 +249,15 @@ class Scanning:
     def __enter__(self) -> Scanning:
         if _size(self._files) < SCAN_APART_BYTES:
             return self
-        process = self._process = subprocess.Popen(
-            [sys.executable, "-c", _SCAN_APART],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", _SCAN_APART],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        except OSError:  # no interpreter to start (an embedded Python): in this process
+            return self
+        self._process = process
         assert process.stdin is not None and process.stdout is not None
         receiving = process.stdout
 
