@@ -256,19 +256,23 @@ class Sources:
 
     def graph(self, *roles: str) -> Graph:
         """The union of the files with the given roles, as one new graph."""
-        union = Graph()
-        for f in self.files:
-            if f.role in roles:
-                for prefix, ns in f.graph.namespaces():
-                    union.bind(prefix, ns, override=False)
-                union += f.graph
-        return union
+        return union_of(self.of_role(*roles))
 
     def of_role(self, *roles: str) -> tuple[SourceFile, ...]:
         return tuple(f for f in self.files if f.role in roles)
 
     def file(self, relpath: str) -> SourceFile | None:
         return next((f for f in self.files if f.relpath == relpath), None)
+
+
+def union_of(files: Iterable[SourceFile]) -> Graph:
+    """The union of the files' graphs, as one new graph (with their prefixes)."""
+    union = Graph()
+    for f in files:
+        for prefix, ns in f.graph.namespaces():
+            union.bind(prefix, ns, override=False)
+        union += f.graph
+    return union
 
 
 def discover(settings: Settings) -> list[tuple[str, Path]]:

@@ -23,7 +23,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from types import TracebackType
 from typing import BinaryIO
@@ -36,7 +36,7 @@ from lerld.core.children import leave_with_parent
 from lerld.core.names import text_rank
 from lerld.core.terms import ENTITY_BASE, LABEL_PREDICATES
 from lerld.profile import PROFILE
-from lerld.project.sources import SourceFile, contents_of, graph_name
+from lerld.project.sources import SourceFile, contents_of, graph_name, union_of
 from lerld.stores.oxigraph import quads_of, to_rdflib
 
 # The vocabulary whose every term the data uses must be defined by the ontology.
@@ -84,12 +84,12 @@ class Scanned:
     described_twice: the IRIs two or more files (ontology or data) describe.
     """
 
-    term_rows: list[dict[str, Node]] = field(default_factory=list)
-    unknown_terms: dict[str, list[str]] = field(default_factory=dict)
-    untyped: list[str] = field(default_factory=list)
-    dangling: list[str] = field(default_factory=list)
-    same_label: list[tuple[str, list[str]]] = field(default_factory=list)
-    described_twice: list[str] = field(default_factory=list)
+    term_rows: list[dict[str, Node]]
+    unknown_terms: dict[str, list[str]]
+    untyped: list[str]
+    dangling: list[str]
+    same_label: list[tuple[str, list[str]]]
+    described_twice: list[str]
 
 
 # A subject's record: [typed in a data file, its classes (a tuple, or None), its best
@@ -115,8 +115,8 @@ class Scan:
         in_data_prefix = graph_name("data/")
         markup = re.compile(MARKUP)
         limit = future_limit()
-        type_, modified = RDF.type.n3(), DCTERMS.modified.n3()
-        label_predicates = {p.n3(): str(p) for p in LABEL_PREDICATES}
+        type_, modified = str(RDF.type), str(DCTERMS.modified)
+        label_predicates = {str(p) for p in LABEL_PREDICATES}
         entity_base = ENTITY_BASE
         records, linked, term_rows = self.records, self.linked, self.term_rows
         class_names: dict[str, str] = {}  # one string per class, however many instances
@@ -125,7 +125,6 @@ class Scan:
             in_data = g.name.startswith(in_data_prefix)
             for s, p, o, _ in quads_of(g):
                 s_key = s.value  # an IRI, or a blank node's identifier in this file
-                p_key = str(p)  # N-Triples form: the look-ups below compare it once
                 p_value = p.value
                 record = records.get(s_key)
                 if record is None:
@@ -144,7 +143,7 @@ class Scan:
                         term_rows.append(_row(g.name, s, p, o))
                     elif in_data and text.startswith(entity_base):
                         linked.add(text)
-                if p_key == type_:
+                if p_value == type_:
                     if type(o) is NamedNode:
                         cls = class_names.setdefault(text, text)
                         classes = record[CLASSES]
@@ -153,15 +152,13 @@ class Scan:
                             self.classes.add(text)
                     if in_data:
                         record[TYPED] = True
-                elif p_key == modified:
+                elif p_value == modified:
                     if type(o) is not BlankNode and text > limit:
                         term_rows.append(_row(g.name, s, p, o))
-                else:
-                    label_of = label_predicates.get(p_key)
-                    if label_of is not None:
-                        rank = text_rank(label_of, o.language if is_literal else None, text)
-                        if record[LABEL] is None or rank < record[LABEL]:
-                            record[LABEL] = rank
+                elif p_value in label_predicates:
+                    rank = text_rank(p_value, o.language if is_literal else None, text)
+                    if record[LABEL] is None or rank < record[LABEL]:
+                        record[LABEL] = rank
                 if in_data:
                     if type(s) is NamedNode:
                         record[DESCRIBED_IN_DATA] = True
@@ -327,10 +324,7 @@ def scan_apart(parent: int, files: Sequence[SourceFile], answer: BinaryIO) -> No
     ("failed", the traceback) pickled to `answer`."""
     leave_with_parent(parent)  # a validation whose process was killed has no one to answer
     try:
-        ontology = Graph()
-        for f in files:
-            if f.role == "ontology":
-                ontology += f.graph
+        ontology = union_of(f for f in files if f.role == "ontology")
         found: tuple = ("found", Scan().read(files).found(ontology))
     except BaseException:  # whatever it was, the validating process says it
         found = ("failed", traceback.format_exc())
