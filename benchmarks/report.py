@@ -51,7 +51,12 @@ GOALS = (
         "<=",
         2.0,
     ),
-    ("startup_peak_rss_mib", "Start-up peak RSS of lerld serve, MiB (every start)", "<=", 4096.0),
+    (
+        "startup_peak_rss_mib",
+        "Start-up peak memory of lerld serve, MiB (every start)",
+        "<=",
+        4096.0,
+    ),
 )
 
 
@@ -111,6 +116,23 @@ def remote_section(results: dict) -> list[str]:
     return lines
 
 
+def _peak_measure(results: dict) -> str:
+    """What the peaks below are: runs before the process tree was sampled have only the
+    main process's peak RSS."""
+    sizes = {**results["sizes"], **results.get("in_progress", {})}
+    if any(
+        isinstance(figures, dict) and "peak_tree_pss_mib" in figures
+        for size in sizes.values()
+        for figures in size["startup"].values()
+    ):
+        return (
+            "Peak memory: the larger of one process's peak RSS and the peak of the process "
+            "tree's summed PSS (sampled every 0.25 s; a helper process counted beside its "
+            "parent, pages shared by forked workers once)."
+        )
+    return "Peak memory: one process's peak RSS (its helper processes not counted beside it)."
+
+
 def write_report(results: dict, path: Path) -> None:
     ratios = results["ratios"]
     m = results["machine"]
@@ -165,12 +187,14 @@ def write_report(results: dict, path: Path) -> None:
         f"| Dereferencing: p50 at the largest size / at the smallest, minutes apart (the tables below) | "
         f"{ratios['measured_at']} | {_f(ratios['deref_growth_across_the_run'])} | (information) | |",
         "",
-        "## Start-up (seconds; peak RSS in MiB)",
+        "## Start-up (seconds; peak memory in MiB)",
+        "",
+        _peak_measure(results),
         "",
         "| size | triples | oxigraph load | lerld validate cold | lerld validate warm | "
         "lerld serve cold | lerld serve warm | serve on disk cold | serve on disk warm "
-        "(restart) | serve on disk warm, loaded | serve peak RSS cold / warm | "
-        "on disk cold / warm / loaded | validate peak RSS | oxigraph load RSS |",
+        "(restart) | serve on disk warm, loaded | serve peak cold / warm | "
+        "on disk cold / warm / loaded | validate peak | oxigraph load peak |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     in_progress = {

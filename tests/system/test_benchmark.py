@@ -75,6 +75,14 @@ def test_a_tiny_run_writes_every_figure(repo_root, tmp_path):
     assert by_size["sparql_vs_oxigraph"] > 0 and by_size["deref_vs_nginx"] > 0
     for start in ("serve_disk_cold", "serve_disk_warm", "serve_disk_loaded"):
         assert size["startup"][start]["seconds"] > 0, start
+    # every start's peak memory counts its process tree (sampled) beside its own process's
+    starts = {k: v for k, v in size["startup"].items() if isinstance(v, dict)}
+    assert {"oxigraph_load", "validate_cold", "serve_cold", "serve_warm"} <= set(starts)
+    for start, figures in starts.items():
+        assert figures["peak_tree_pss_mib"] > 0, start
+        assert figures["peak_rss_mib"] == max(
+            figures["peak_main_rss_mib"], figures["peak_tree_pss_mib"]
+        ), start
     assert results["ratios"]["startup_disk_vs_oxigraph_load"] > 0
     assert results["ratios"]["startup_disk_loaded_vs_oxigraph_load"] > 0
     # the remote-store path: both stores, SPARQL answers checked equal to the store's own
