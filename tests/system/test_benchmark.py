@@ -76,6 +76,9 @@ def test_a_tiny_run_writes_every_figure(repo_root, tmp_path):
     for start in ("serve_disk_cold", "serve_disk_warm", "serve_disk_loaded"):
         assert size["startup"][start]["seconds"] > 0, start
     # every start's peak memory counts its process tree (sampled) beside its own process's
+    warm = size["startup"]["serve_warm"]
+    assert warm["peak_until_prepared_mib"] >= warm["peak_tree_pss_mib"] > 0
+    assert results["ratios"]["startup_peak_rss_mib"] >= warm["peak_until_prepared_mib"]
     starts = {k: v for k, v in size["startup"].items() if isinstance(v, dict)}
     assert {"oxigraph_load", "validate_cold", "serve_cold", "serve_warm"} <= set(starts)
     for start, figures in starts.items():

@@ -27,8 +27,10 @@ class Server:
     process: subprocess.Popen
     url: str
     startup_s: float
-    # the peak of the whole process tree's PSS from launch to the first answer (TreePeak)
-    startup_peak_tree_mib: float = 0.0
+    # the peak of the whole process tree's PSS from launch to the first answer
+    startup_peak_tree_mib: float
+    # its process tree watched from launch (server(watch_memory=True): until stopped)
+    peak: TreePeak
 
     def rss_mib(self) -> dict[str, float]:
         """Peak RSS of the server's first process and current RSS of the processes it
@@ -83,18 +85,21 @@ def memory_mib(pid: int, members: set[int] | None = None) -> dict[str, float]:
 
 
 class TreePeak:
-    """The peak memory of a process tree while a block runs: the sum of its processes' PSS
+    """The peak memory of a process tree while it is watched: the sum of its processes' PSS
     (pages shared copy-on-write by forked workers counted once; a helper process's own
-    memory counted beside its parent's), sampled every `interval` seconds from a thread.
+    memory counted beside its parent's), sampled from a thread until stop().
 
-    Reading a process's PSS walks its page tables (~23 ms for 3 GiB on this machine), so
-    it is read only when the tree's summed RSS, which is cheap to read and never below the
-    PSS, exceeds the peak found so far; between samples a short peak can be missed, which
-    is why the benchmarks report the largest process's own peak (VmHWM) beside this."""
+    Reading a process's PSS walks its page tables (~25 ms for 3.5 GiB on this machine), so
+    it is read only when the tree's summed RSS, cheap to read and never below the PSS,
+    exceeds the peak found so far, and at most `share` of one core goes to it (a server
+    of seven processes mapping 3.5 GiB each: one reading every ~4 s). Between samples a
+    short peak can be missed, which is why the benchmarks report the largest process's
+    own peak (VmHWM) beside this."""
 
-    def __init__(self, pid: int, interval: float = 0.25) -> None:
+    def __init__(self, pid: int, interval: float = 0.25, share: float = 0.05) -> None:
         self.pid = pid
         self.interval = interval
+        self.share = share
         self.peak_mib = 0.0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample_until_done, daemon=True)
@@ -104,19 +109,29 @@ class TreePeak:
         return self
 
     def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def stop(self) -> float:
+        """Stop watching (again: nothing); the peak."""
         self._done.set()
-        self._thread.join()
+        if self._thread.is_alive():
+            self._thread.join()
+        return self.peak_mib
 
     def _sample_until_done(self) -> None:
         while True:
-            self.sample()
-            if self._done.wait(self.interval):
+            took = self.sample()
+            if self._done.wait(max(self.interval, took / self.share)):
                 return
 
-    def sample(self) -> None:
+    def sample(self) -> float:
+        """One look at the tree; the seconds its PSS took to read (0 if not read)."""
         members = process_tree(self.pid)
-        if sum(_status_kib(member, "VmRSS") for member in members) / 1024 > self.peak_mib:
-            self.peak_mib = max(self.peak_mib, memory_mib(self.pid, members)["pss_mib"])
+        if sum(_status_kib(member, "VmRSS") for member in members) / 1024 <= self.peak_mib:
+            return 0.0
+        started = time.perf_counter()
+        self.peak_mib = max(self.peak_mib, memory_mib(self.pid, members)["pss_mib"])
+        return time.perf_counter() - started
 
 
 def free_port() -> int:
@@ -177,18 +192,22 @@ def server(
     log: Path,
     env: dict | None = None,
     timeout: float = 900,
+    watch_memory: bool = False,
 ) -> Iterator[Server]:
     """A server in its own process group, until the block ends; timed to its first answer,
-    with its process tree's peak memory until then."""
+    with its process tree's peak memory until then. With `watch_memory`, the tree is
+    watched on until `peak.stop()` (what a server does after its first answer, preparing a
+    version, counts too), else not past its first answer."""
     started = time.perf_counter()
     with open(log, "wb") as out:
         process = launch(command, out, env)
     try:
         with TreePeak(process.pid) as peak:
             wait_until_answers(probe_url, process, timeout, log)
-        startup_s = time.perf_counter() - started
-        base = probe_url.split("/", 3)
-        yield Server(process, "/".join(base[:3]), startup_s, peak.peak_mib)
+            startup_s = time.perf_counter() - started
+            startup_peak = peak.peak_mib if watch_memory else peak.stop()
+            base = probe_url.split("/", 3)
+            yield Server(process, "/".join(base[:3]), startup_s, startup_peak, peak)
     finally:
         stop(process)
 
