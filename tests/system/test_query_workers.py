@@ -171,3 +171,58 @@ def test_a_query_waits_only_while_every_process_is_busy(who_answers):
         assert waiting.result(timeout=2).body == short.result().body  # the first free one
         assert time.monotonic() - started < 1.0
         assert len({slow.result().body, medium.result().body, short.result().body}) == 3
+
+
+class Scanned(OxigraphStore):
+    """An in-memory store of 300,000 quads whose answer to "pid" is the answering process."""
+
+    def query(self, query, formats, dataset=PUBLISHED, max_rows=None) -> Answer:
+        if query == "pid":
+            return Answer("boolean", SPARQL_JSON, str(os.getpid()).encode())
+        return super().query(query, formats, dataset, max_rows)
+
+
+@pytest.fixture(scope="module")
+def scanned() -> Scanned:
+    store = Scanned()
+    graph = ox.NamedNode("urn:graph")
+    store._store.extend(
+        ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode(f"urn:p{i % 7}"), ox.Literal(i), graph)
+        for i in range(300_000)
+    )
+    return store
+
+
+def _scanning(pool: QueryWorkers) -> tuple[bytes, bytes]:
+    """The executor that answers, then again after scans of the whole store for longer than
+    an executor evaluates before it looks at its memory (one executor: the same one)."""
+    before = pool.query("pid", FORMATS).body
+    scanned = 0.0
+    while scanned < 2 * workers.CHECK_AFTER_S:
+        started = time.monotonic()
+        count = pool.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", FORMATS).body
+        assert b'"300000"' in count
+        scanned += time.monotonic() - started
+    return before, pool.query("pid", FORMATS).body
+
+
+def test_a_query_process_that_copied_more_of_the_store_than_its_limit_is_replaced(scanned):
+    # reading the in-memory store writes each quad read: the executor comes to hold its own
+    # copy of those pages (~110 MiB of 250 here), which its address space limit does not count
+    pool = QueryWorkers(lambda: scanned, size=1, time_limit=10.0, memory_limit=16)
+    pool.start()
+    try:
+        before, after = _scanning(pool)
+        assert before != after  # replaced by a fresh process, which answers as the first did
+    finally:
+        pool.close()
+
+
+def test_a_query_process_within_its_limit_stays(scanned):
+    pool = QueryWorkers(lambda: scanned, size=1, time_limit=10.0, memory_limit=1024)
+    pool.start()
+    try:
+        before, after = _scanning(pool)
+        assert before == after
+    finally:
+        pool.close()

@@ -29,6 +29,22 @@ def _malloc_trim() -> Callable[[int], int] | None:
     return getattr(process, "malloc_trim", None)
 
 
+def own_memory_mib() -> float:
+    """The memory only this process holds (its private dirty pages, MiB): what it allocated,
+    and the pages shared copy-on-write with the process it was forked from that it has
+    written since, which is every page of an in-memory Oxigraph store that it has read
+    (reading a quad writes its reference counts and its lock). Reading it walks the
+    process's page tables: ~25 ms for 3.5 GiB mapped. 0 where /proc does not say."""
+    try:
+        with open("/proc/self/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Private_Dirty:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def release_freed_memory() -> None:
     """Return the free pages malloc keeps, in every arena, to the system (a few ms)."""
     trim = _malloc_trim()

@@ -178,7 +178,8 @@ class Settings:
         default=1024,
         metadata=option(
             "memory (MiB) a query process may take for one query on the embedded store; a "
-            "query that needs more is stopped (default: {default})"
+            "query that needs more is stopped, and a process that holds more of its own "
+            "after its queries (pages of the store it read) is replaced (default: {default})"
         ),
     )
     allow_service: bool = field(

@@ -101,6 +101,7 @@ class TreePeak:
         self.interval = interval
         self.share = share
         self.peak_mib = 0.0
+        self.own_peak_mib = 0.0  # the peak RSS of the process `pid` alone (its VmHWM)
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample_until_done, daemon=True)
 
@@ -126,6 +127,7 @@ class TreePeak:
 
     def sample(self) -> float:
         """One look at the tree; the seconds its PSS took to read (0 if not read)."""
+        self.own_peak_mib = max(self.own_peak_mib, _status_kib(self.pid, "VmHWM") / 1024)
         members = process_tree(self.pid)
         if sum(_status_kib(member, "VmRSS") for member in members) / 1024 <= self.peak_mib:
             return 0.0
@@ -214,8 +216,8 @@ def server(
 
 @dataclass(frozen=True)
 class Measured:
-    """A command run to its end: wall time, peak RSS (from the kernel: the largest of its
-    processes alone), the peak of its process tree's summed PSS (TreePeak), exit status."""
+    """A command run to its end: wall time, peak RSS of its largest process alone, the peak
+    of its process tree's summed PSS (TreePeak), exit status."""
 
     seconds: float
     peak_rss_mib: float
@@ -225,8 +227,13 @@ class Measured:
 
 
 def measured(command: Sequence[str], env: dict | None = None, timeout: float = 1800) -> Measured:
-    """Run a command to completion; its peak RSS comes from the kernel (wait4), its process
-    tree's from sampling."""
+    """Run a command to completion, its memory watched (TreePeak).
+
+    The kernel's peak RSS of a child (wait4's ru_maxrss) is that of the largest process of
+    its tree, but it counts the image the child had before it ran the command too: forked
+    (or vforked) from this process, whose own peak it then is at least. So where it does
+    not exceed this process's peak, the command's own peak is the one sampled."""
+    own_peak = _status_kib(os.getpid(), "VmHWM") / 1024
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         process = launch(command, out, env)
@@ -241,4 +248,6 @@ def measured(command: Sequence[str], env: dict | None = None, timeout: float = 1
         seconds = time.perf_counter() - started
         out.seek(0)
         output = out.read().decode(errors="replace")
-    return Measured(seconds, usage.ru_maxrss / 1024, process.returncode, output, peak.peak_mib)
+    kernel_peak = usage.ru_maxrss / 1024
+    largest = kernel_peak if kernel_peak > own_peak else peak.own_peak_mib
+    return Measured(seconds, largest, process.returncode, output, peak.peak_mib)
