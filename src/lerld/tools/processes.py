@@ -101,7 +101,7 @@ class TreePeak:
         self.interval = interval
         self.share = share
         self.peak_mib = 0.0
-        self.own_peak_mib = 0.0  # the peak RSS of the process `pid` alone (its VmHWM)
+        self.largest_mib = 0.0  # the peak RSS of its largest process alone (VmHWM)
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample_until_done, daemon=True)
 
@@ -127,8 +127,10 @@ class TreePeak:
 
     def sample(self) -> float:
         """One look at the tree; the seconds its PSS took to read (0 if not read)."""
-        self.own_peak_mib = max(self.own_peak_mib, _status_kib(self.pid, "VmHWM") / 1024)
         members = process_tree(self.pid)
+        self.largest_mib = max(
+            self.largest_mib, *(_status_kib(member, "VmHWM") / 1024 for member in members)
+        )
         if sum(_status_kib(member, "VmRSS") for member in members) / 1024 <= self.peak_mib:
             return 0.0
         started = time.perf_counter()
@@ -249,5 +251,5 @@ def measured(command: Sequence[str], env: dict | None = None, timeout: float = 1
         out.seek(0)
         output = out.read().decode(errors="replace")
     kernel_peak = usage.ru_maxrss / 1024
-    largest = kernel_peak if kernel_peak > own_peak else peak.own_peak_mib
+    largest = kernel_peak if kernel_peak > own_peak else peak.largest_mib
     return Measured(seconds, largest, process.returncode, output, peak.peak_mib)
