@@ -187,8 +187,9 @@ def _disk_mib(path: Path) -> float:
 
 
 def _peaks(done: Measured) -> dict:
-    """A command's peak memory: the larger of its own process's peak RSS and its process
-    tree's sampled peak PSS (a cold validation scans large sources in a process of its own)."""
+    """A command's peak memory: the larger of its largest process's peak RSS and its
+    process tree's sampled peak PSS (a cold validation scans large sources in a process of
+    its own beside the load)."""
     return {
         "peak_rss_mib": max(done.peak_rss_mib, done.peak_tree_mib),
         "peak_main_rss_mib": done.peak_rss_mib,

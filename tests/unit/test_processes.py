@@ -24,7 +24,7 @@ PARENT = _holding(
 def test_a_commands_peak_memory_sums_the_processes_it_runs_at_once():
     done = measured([sys.executable, "-c", PARENT])
     assert done.returncode == 0, done.output
-    assert 300 <= done.peak_rss_mib < 400  # the kernel's: the largest process alone
+    assert 300 <= done.peak_rss_mib < 400  # its largest process alone
     assert 500 <= done.peak_tree_mib < 600  # the tree's, sampled while both held theirs
 
 

@@ -28,9 +28,9 @@ finds the slot of the dead executor still holding the query and tells its client
 The address space does not count the shared pages an executor copies by writing them,
 and reading an in-memory Oxigraph store writes each quad it reads (reference counts, a
 lock): an executor that counts ten million triples comes to hold its own copy of 2.7 GiB
-of their 3.4 GiB. So an executor that holds more than `memory_limit` MiB of its own after its queries
-(lerld.core.memory.own_memory_mib, looked at after every CHECK_AFTER_S of evaluation)
-leaves once it has answered, and the supervisor forks a fresh one.
+of their 3.4 GiB. So an executor that holds more than `memory_limit` MiB of its own
+after its queries (lerld.core.memory.own_memory_mib, looked at after every CHECK_AFTER_S
+of evaluation) leaves once it has answered, and the supervisor forks a fresh one.
 An executor notes a request in its slot before it takes it from the socket; one killed
 from outside as it took a request (before evaluating it) leaves that note, and the
 client is told to send the request once more.
