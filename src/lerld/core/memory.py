@@ -29,20 +29,30 @@ def _malloc_trim() -> Callable[[int], int] | None:
     return getattr(process, "malloc_trim", None)
 
 
+def rollup_kib(pid: int | str = "self") -> dict[str, int]:
+    """The fields of a process's memory summed over its mappings (/proc/<pid>/smaps_rollup:
+    Rss, Pss, Private_Dirty...), in KiB; empty where /proc does not say (the process has
+    ended, or no such file). Reading it walks the process's page tables: ~25 ms for 3.5 GiB
+    mapped."""
+    fields = {}
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                name, _, value = line.partition(":")
+                parts = value.split()
+                if len(parts) == 2 and parts[1] == "kB":
+                    fields[name] = int(parts[0])
+    except OSError:
+        pass
+    return fields
+
+
 def own_memory_mib() -> float:
     """The memory only this process holds (its private dirty pages, MiB): what it allocated,
     and the pages shared copy-on-write with the process it was forked from that it has
     written since, which is every page of an in-memory Oxigraph store that it has read
-    (reading a quad writes its reference counts and its lock). Reading it walks the
-    process's page tables: ~25 ms for 3.5 GiB mapped. 0 where /proc does not say."""
-    try:
-        with open("/proc/self/smaps_rollup") as rollup:
-            for line in rollup:
-                if line.startswith("Private_Dirty:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    (reading a quad writes its reference counts and its lock). 0 where /proc does not say."""
+    return rollup_kib().get("Private_Dirty", 0) / 1024
 
 
 def release_freed_memory() -> None:

@@ -19,6 +19,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from lerld.core.memory import rollup_kib
+
 
 @dataclass
 class Server:
@@ -76,11 +78,9 @@ def memory_mib(pid: int, members: set[int] | None = None) -> dict[str, float]:
     totals = {"pss_mib": 0.0, "rss_mib": 0.0}
     members = process_tree(pid) if members is None else members
     for member in members:
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
-                if line.startswith(("Pss:", "Rss:")):
-                    key = "pss_mib" if line.startswith("Pss:") else "rss_mib"
-                    totals[key] += int(line.split()[1]) / 1024
+        fields = rollup_kib(member)
+        totals["pss_mib"] += fields.get("Pss", 0) / 1024
+        totals["rss_mib"] += fields.get("Rss", 0) / 1024
     return {**{k: round(v, 1) for k, v in totals.items()}, "processes": len(members)}
 
 
